@@ -1,0 +1,148 @@
+"""Command line: ``python -m summarizer FILE|-`` (also installed as ``zhaiyao``).
+
+- ``FILE`` or ``-`` (stdin): print a readable digest; ``--json`` prints the Digest as JSON.
+- ``--jsonl``: the batch protocol of the shared eval harness.  Reads
+  ``{"id", "text", "sentences"}`` lines on stdin and writes one
+  ``{"id", "sentences": [...], ...}`` line per input, in one process.  The
+  returned sentences are the digest's sentences exactly as the bot shows them
+  with default settings (the requested count is only a hint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["main"]
+
+EXAMPLE = Path(__file__).with_name("examples") / "zh_hant_retail.txt"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m summarizer",
+        description="Summarize a Chinese or English business article (extractive, offline).",
+    )
+    p.add_argument(
+        "source",
+        nargs="?",
+        help="a text file, or '-' for stdin (default: the bundled example article)",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the digest as JSON")
+    mode.add_argument("--jsonl", action="store_true", help="batch mode: the eval JSONL protocol")
+    p.add_argument("--max-sentences", type=int, default=None, help="sentences in the digest (3)")
+    p.add_argument(
+        "--max-length",
+        type=int,
+        default=None,
+        help="length budget in Han characters / English words (150 zh, 60 en)",
+    )
+    return p
+
+
+def _read_source(source: str | None) -> str:
+    if source is None:
+        return EXAMPLE.read_text(encoding="utf-8")
+    if source == "-":
+        return sys.stdin.read()
+    return Path(source).read_text(encoding="utf-8", errors="replace")
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    opts: dict[str, Any] = {}
+    if args.max_sentences is not None:
+        opts["max_sentences"] = args.max_sentences
+    if args.max_length is not None:
+        opts["max_length"] = args.max_length
+    return opts
+
+
+def _render_plain(digest: Any) -> str:
+    lines: list[str] = []
+    if digest.title:
+        lines += [digest.title, ""]
+    lines += list(digest.sentences)
+    if digest.key_points:
+        lines.append("")
+        lines += [f"{i}. {p}" for i, p in enumerate(digest.key_points, 1)]
+    if digest.tags:
+        lines += ["", " ".join(digest.hashtags)]
+    st = digest.stats
+    lines += ["", f"[{digest.language}] {st.input_length} → {st.digest_length}"]
+    return "\n".join(lines)
+
+
+def _progress(items: list[str], stream: IO[str]) -> Iterable[str]:
+    if not stream.isatty():
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return items
+    return tqdm(items, file=stream, unit="art", desc="summarizing")
+
+
+def _jsonl(lines: Iterable[str], opts: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    from summarizer import SummarizerError, summarize
+
+    for n, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield {"id": str(n), "sentences": [], "error": f"bad JSON: {exc.msg}"}
+            continue
+        rid = str(req.get("id", n))
+        try:
+            d = summarize(str(req.get("text", "")), **opts)
+        except SummarizerError as exc:
+            yield {"id": rid, "sentences": [], "error": str(exc)}
+            continue
+        yield {
+            "id": rid,
+            "sentences": list(d.sentences),
+            "title": d.title,
+            "key_points": list(d.key_points),
+            "tags": list(d.tags),
+            "language": d.language,
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    opts = _options(args)
+    if args.jsonl:
+        lines = sys.stdin.read().splitlines()
+        out = sys.stdout
+        for rec in _jsonl(_progress(lines, sys.stderr), opts):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        out.flush()
+        return 0
+
+    from summarizer import SummarizerError, summarize
+
+    try:
+        text = _read_source(args.source)
+    except OSError as exc:
+        print(f"error: cannot read {args.source}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        digest = summarize(text, **opts)
+    except SummarizerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(digest.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_render_plain(digest))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

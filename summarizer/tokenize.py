@@ -1,0 +1,107 @@
+"""Words: jieba for Chinese (on the Simplified view), a small regex tokenizer for English.
+
+Numbers and Latin tokens inside Chinese (5G, 7亿, Q3, 60%) stay words.
+Stop words come from the lists sumy ships, read as data files so that
+importing this module stays cheap.  :class:`SumyTokenizer` lets sumy's
+algorithms run on these words without NLTK data.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+from summarizer.text import HAN_RANGES
+
+__all__ = ["SumyTokenizer", "stop_words", "tokenize", "tokenize_many"]
+
+_HAN = re.compile(f"[{HAN_RANGES}]")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’\-]*|[0-9]+(?:[.,][0-9]+)*%?")
+_KEEP = re.compile(f"[{HAN_RANGES}A-Za-z0-9]")
+_EN_SUFFIXES = ("ies", "es", "s", "ing", "ed", "ly")
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import warnings
+
+    with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """sumy's Chinese and English stop words, plus punctuation-like tokens."""
+    words: set[str] = set()
+    for lang in ("chinese", "english"):
+        try:
+            data = resources.files("sumy").joinpath(f"data/stopwords/{lang}.txt").read_text("utf-8")
+        except (FileNotFoundError, ModuleNotFoundError):
+            continue
+        words.update(w.strip().lower() for w in data.splitlines() if w.strip())
+    words.update({"的", "了", "和", "是", "在", "也", "而", "与", "及", "等", "对", "将", "为"})
+    return frozenset(words)
+
+
+def _stem(word: str) -> str:
+    for suf in _EN_SUFFIXES:
+        if len(word) > len(suf) + 3 and word.endswith(suf):
+            return word[: -len(suf)]
+    return word
+
+
+def tokenize(sentence: str) -> list[str]:
+    """Content words of one sentence (already in the Simplified view)."""
+    stops = stop_words()
+    if _HAN.search(sentence):
+        raw = _jieba().lcut(sentence)
+    else:
+        raw = _EN_WORD.findall(sentence)
+    out: list[str] = []
+    for tok in raw:
+        tok = tok.strip().lower()
+        if not tok or not _KEEP.search(tok) or tok in stops:
+            continue
+        if tok.isascii() and tok.isalpha():
+            tok = _stem(tok)
+        out.append(tok)
+    return out
+
+
+def tokenize_many(sentences: Sequence[str]) -> list[list[str]]:
+    return [tokenize(s) for s in sentences]
+
+
+class SumyTokenizer:
+    """A sumy tokenizer that needs no NLTK data: our sentences, our words.
+
+    sumy only calls ``to_sentences``/``to_words`` and reads ``language``.
+    """
+
+    language = "chinese"
+
+    def __init__(self, sentences: Sequence[str] = ()) -> None:
+        self._cache: dict[str, tuple[str, ...]] = {}
+        self._sentences = tuple(sentences)
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        from summarizer.segment import split_sentences
+
+        return tuple(split_sentences(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        words = self._cache.get(sentence)
+        if words is None:
+            from summarizer.text import to_simplified
+
+            words = tuple(tokenize(to_simplified(sentence)))
+            self._cache[sentence] = words
+        return words
