@@ -15,10 +15,11 @@ from summarizer.text import (
     content_length,
     detect_language,
     is_mostly_symbols,
+    is_traditional,
     normalize_input,
     to_simplified_many,
 )
-from summarizer.tokenize import tokenize
+from summarizer.tokenize import tokenize, tokenize_many
 
 __all__ = ["DEFAULT_MAX_SENTENCES", "default_max_length", "looks_like_article", "summarize"]
 
@@ -96,11 +97,15 @@ def summarize(
 
     body = "\n".join(s.text for s in article.sentences)
     language = detect_language((article.title or "") + "\n" + body)
-    simplified = to_simplified_many(
-        [article.title or ""] + [s.text for s in article.sentences]
+    originals = [article.title or ""] + [s.text for s in article.sentences]
+    # jieba's dictionary is Simplified: analyse Traditional text through a converted view.
+    simplified = (
+        to_simplified_many(originals)
+        if language == "zh-Hant" or (language == "mixed" and is_traditional(body))
+        else originals
     )
     simp_title, simp_sents = simplified[0], simplified[1:]
-    tokens = [tokenize(s) for s in simp_sents]
+    tokens = tokenize_many(simp_sents)
     title_tokens = tokenize(simp_title) if simp_title else []
 
     key_points = find_key_points(article.lines)
@@ -156,4 +161,3 @@ def _headings_as_sentences(article: Article) -> Article:
         for i, b in enumerate(article.blocks)
     ]
     return Article(article.title, article.blocks, sentences)
-

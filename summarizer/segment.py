@@ -105,7 +105,11 @@ def _en_boundary_ok(line: str, dot: int) -> bool:
 
 def split_sentences(line: str) -> list[str]:
     """Split one line into verbatim sentences (no newline handling here)."""
-    out: list[str] = []
+    return [text for text, _ in _sentences_with_length(line)]
+
+
+def _sentences_with_length(line: str) -> list[tuple[str, int]]:
+    pieces: list[str] = []
     start = 0
     han = _has_han(line)
     for m in _BOUNDARY.finditer(line):
@@ -115,37 +119,42 @@ def split_sentences(line: str) -> list[str]:
         if piece[0] == "." and not _en_boundary_ok(line, m.start()):
             continue
         end = m.end()
-        out.append(line[start:end])
+        pieces.append(line[start:end])
         start = end
     if start < len(line):
-        out.append(line[start:])
-    merged: list[str] = []
-    for s in (p.strip() for p in out):
-        if not s:
+        pieces.append(line[start:])
+    merged: list[tuple[str, int]] = []
+    for p in pieces:
+        p = p.strip()
+        if not p:
             continue
-        if merged and content_length(s) == 0:
-            merged[-1] += s  # a stray closing quote or lone punctuation
+        n = content_length(p)
+        if n == 0:
+            if merged:  # a stray closing quote or lone punctuation
+                merged[-1] = (merged[-1][0] + p, merged[-1][1])
+            continue
+        if n <= _LONG_SENTENCE:
+            merged.append((p, n))
         else:
-            merged.extend(_split_long(s))
-    return [s for s in merged if content_length(s) > 0]
+            merged.extend((q, content_length(q)) for q in _split_long(p))
+    return [(t, n) for t, n in merged if n > 0]
 
 
 def _split_long(sentence: str) -> Iterator[str]:
     """Cut run-on text (no punctuation for pages) at clause commas, then spaces."""
-    if content_length(sentence) <= _LONG_SENTENCE:
-        yield sentence
-        return
     parts = [p for p in _CLAUSE.split(sentence) if p]
     if len(parts) == 1:
         parts = [p for p in re.split(r"(?<=\s)", sentence) if p]
     if len(parts) == 1:  # one unbroken run: fixed-size verbatim chunks
         parts = [sentence[i : i + 200] for i in range(0, len(sentence), 200)]
-    buf = ""
+    buf, size = "", 0
     for p in parts:
-        if buf and content_length(buf + p) > _LONG_SENTENCE // 2:
+        n = content_length(p)
+        if buf and size + n > _LONG_SENTENCE // 2:
             yield buf.strip()
-            buf = ""
+            buf, size = "", 0
         buf += p
+        size += n
     if buf.strip():
         yield buf.strip()
 
@@ -183,6 +192,6 @@ def parse(text: str) -> Article:
     for b in blocks:
         if b.kind == "heading":
             continue
-        for j, s in enumerate(split_sentences(b.text)):
-            sentences.append(Sentence(s, len(sentences), b.index, j, content_length(s)))
+        for j, (s, n) in enumerate(_sentences_with_length(b.text)):
+            sentences.append(Sentence(s, len(sentences), b.index, j, n))
     return Article(title, blocks, sentences)

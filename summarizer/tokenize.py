@@ -58,26 +58,71 @@ def _stem(word: str) -> str:
     return word
 
 
-def tokenize(sentence: str) -> list[str]:
-    """Content words of one sentence (already in the Simplified view)."""
-    stops = stop_words()
-    if _HAN.search(sentence):
-        raw = _jieba().lcut(sentence)
-    else:
-        raw = _EN_WORD.findall(sentence)
+_NORMAL: dict[str, str] = {}  # raw token -> content word ("" for a stop word or symbol)
+_NORMAL_MAX = 300_000
+
+
+def _normal(tok: str) -> str:
+    word = tok.strip().lower()
+    if not word or word in stop_words() or not _KEEP.search(word):
+        word = ""
+    elif word.isascii() and word.isalpha():
+        word = _stem(word)
+    if len(_NORMAL) >= _NORMAL_MAX:
+        _NORMAL.clear()
+    _NORMAL[tok] = word
+    return word
+
+
+def _keep(raw: Sequence[str]) -> list[str]:
+    """Content words of a token stream; memoised, as news reuses its vocabulary."""
+    memo = _NORMAL
     out: list[str] = []
     for tok in raw:
-        tok = tok.strip().lower()
-        if not tok or not _KEEP.search(tok) or tok in stops:
-            continue
-        if tok.isascii() and tok.isalpha():
-            tok = _stem(tok)
-        out.append(tok)
+        word = memo.get(tok)
+        if word is None:
+            word = _normal(tok)
+        if word:
+            out.append(word)
     return out
 
 
+def tokenize(sentence: str) -> list[str]:
+    """Content words of one sentence (already in the Simplified view)."""
+    if _HAN.search(sentence):
+        raw = _jieba().lcut(sentence, HMM=False)
+    else:
+        raw = _EN_WORD.findall(sentence)
+    return _keep(raw)
+
+
 def tokenize_many(sentences: Sequence[str]) -> list[list[str]]:
-    return [tokenize(s) for s in sentences]
+    """Content words of each sentence, with one jieba call for the whole text.
+
+    jieba emits a line break as a token of its own, so joining the sentences
+    with newlines and splitting the token stream on them maps words back to
+    sentences exactly, without jieba's per-call overhead.
+    """
+    joined = "\n".join(s.replace("\n", " ") for s in sentences)
+    if not _HAN.search(joined):
+        return [tokenize(s) for s in sentences]
+    memo = _NORMAL
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for tok in _jieba().lcut(joined, HMM=False):
+        if tok == "\n":
+            out.append(cur)
+            cur = []
+            continue
+        word = memo.get(tok)
+        if word is None:
+            word = _normal(tok)
+        if word:
+            cur.append(word)
+    out.append(cur)
+    if len(out) != len(sentences):  # defensive: fall back to one call per sentence
+        return [tokenize(s) for s in sentences]
+    return out
 
 
 class SumyTokenizer:
