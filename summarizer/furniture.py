@@ -35,7 +35,8 @@ _BOILERPLATE = re.compile(
     r"责任编辑|責任編輯|编辑[:：]|編輯[:：]|校对|校對|审核[:：]|審核[:：]|"
     r"原标题|原標題|来源[:：]|來源[:：]|作者[:：]|文[/／|:：]|记者[:：]?|記者[:：]?|撰文|图片来源|圖片來源|"
     r"图[/／:：]|圖[/／:：]|本文(?:来源|來源|转载|轉載|首发|首發)|版权|版權|免责声明|免責聲明|"
-    r"Share (?:this|on)|Follow us|Sign up|Subscribe to|Click here|Image (?:caption|source|copyright)|"
+    r"Share (?:this|on)|Follow us|Sign up|Subscribe to|Click here|"
+    r"Image (?:caption|source|copyright)|"
     r"Getty Images|Copyright|All rights reserved|By [A-Z][a-z]+(?: [A-Z][a-z]+)*\s*$|"
     r"Published|Updated|Advertisement"
     r")",

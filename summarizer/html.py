@@ -12,11 +12,16 @@ from html.parser import HTMLParser
 
 __all__ = ["html_to_text", "looks_like_html"]
 
-_TAG = re.compile(r"<(?:!doctype|html|head|body|div|p|span|br|a|table|script|style|meta|li|ul|h[1-6])\b", re.I)
-_BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer blockquote title".split()
+_TAG = re.compile(
+    r"<(?:!doctype|html|head|body|div|p|span|br|a|table|script|style|meta|li|ul|h[1-6])\b", re.I
 )
-_SKIP_TAGS = frozenset("script style noscript template svg head nav footer form button iframe".split())
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer "
+    "blockquote title".split()
+)
+_SKIP_TAGS = frozenset(
+    "script style noscript template svg head nav footer form button iframe".split()
+)
 
 
 def looks_like_html(text: str) -> bool:
