@@ -77,10 +77,11 @@ def detect_language(text: str) -> Language:
     words = len(_LATIN_WORD.findall(sample))
     if han == 0:
         return "en"
-    share = han / (han + 1.5 * words)
+    zh_words = han / 1.7  # a Chinese word is about 1.7 characters
+    share = zh_words / (zh_words + words)
     if share < 0.25:
         return "en"
-    if share < 0.55:
+    if share < 0.7:
         return "mixed"
     return "zh-Hant" if is_traditional(sample, han) else "zh-Hans"
 
