@@ -45,12 +45,47 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _read_source(source: str | None) -> str:
+class _SourceError(Exception):
+    """A link or document that cannot be read: one line on stderr, exit status 1."""
+
+
+def _fetch(url: str) -> tuple[str, str | None]:
+    """The CLI's one network access: a link's article via the bot's guarded fetcher."""
+    import asyncio
+
+    from bot.errors import FetchError
+    from bot.fetch import allow_private_from_env, fetch_url
+
+    try:
+        fetched = asyncio.run(fetch_url(url, allow_private=allow_private_from_env()))
+    except FetchError as exc:
+        raise _SourceError(f"cannot summarize the link ({exc.reason}): {exc}") from exc
+    return fetched.text, fetched.title
+
+
+def _read_source(source: str | None) -> tuple[str, str | None]:
+    """(text, title) of the example, stdin, a link, or a file (any supported document)."""
     if source is None:
-        return EXAMPLE.read_text(encoding="utf-8")
+        return EXAMPLE.read_text(encoding="utf-8"), None
     if source == "-":
-        return sys.stdin.read()
-    return Path(source).read_text(encoding="utf-8", errors="replace")
+        return sys.stdin.read(), None
+    if source[:8].lower().startswith(("http://", "https://")):
+        return _fetch(source)
+    from summarizer.documents import SUPPORTED_EXTENSIONS, extract_document, kind_for
+    from summarizer.errors import SummarizerError
+
+    path = Path(source)
+    data = path.read_bytes()
+    # a document type by extension, or no extension (sniffed); anything else as text
+    known = kind_for(path.name) is not None or not path.suffix
+    try:
+        doc = extract_document(data, path.name if known else path.name + ".txt")
+    except SummarizerError as exc:
+        why = str(exc)
+        if not known and getattr(exc, "reason", None) == "binary":
+            why = f"not a text file; supported: {', '.join(SUPPORTED_EXTENSIONS)}"
+        raise _SourceError(f"cannot read {source}: {why}") from exc
+    return doc.text, doc.title
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -128,12 +163,15 @@ def main(argv: list[str] | None = None) -> int:
     from summarizer import SummarizerError, summarize
 
     try:
-        text = _read_source(args.source)
+        text, title = _read_source(args.source)
     except OSError as exc:
         print(f"error: cannot read {args.source}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except _SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     try:
-        digest = summarize(text, **opts)
+        digest = summarize(text, title=title, **opts)
     except SummarizerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

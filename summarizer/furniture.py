@@ -60,7 +60,7 @@ def _is_breadcrumb(line: str) -> bool:
 
 def _is_date_or_byline(line: str) -> bool:
     m = _DATE_LINE.match(line)
-    return bool(m) and len(line) - m.end() <= 30
+    return m is not None and len(line) - m.end() <= 30
 
 
 def _is_boilerplate(line: str) -> bool:

@@ -44,8 +44,8 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
-def _vectors(tokens: Sequence[Sequence[str]]) -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors, IDF taken over the article's own sentences."""
+def _vectors(tokens: Sequence[Sequence[str]]) -> tuple[list[dict[str, float]], list[float]]:
+    """TF-IDF vectors and their lengths, IDF taken over the article's own sentences."""
     n = len(tokens)
     tfs = [Counter(t) for t in tokens]
     df: Counter[str] = Counter()
@@ -53,25 +53,24 @@ def _vectors(tokens: Sequence[Sequence[str]]) -> list[dict[str, float]]:
         df.update(tf.keys())
     log = math.log
     idf = {w: log(1.0 + n / c) for w, c in df.items()}
-    vecs: list[dict[str, float]] = []
-    for tf in tfs:
-        v = {w: c * idf[w] for w, c in tf.items()}
-        norm = math.sqrt(sum(x * x for x in v.values()))
-        if norm:
-            inv = 1.0 / norm
-            v = {w: x * inv for w, x in v.items()}
-        vecs.append(v)
-    return vecs
+    vecs = [{w: c * idf[w] for w, c in tf.items()} for tf in tfs]
+    norms = [math.sqrt(sum(x * x for x in v.values())) for v in vecs]
+    return vecs, norms
 
 
-def _degree(vecs: Sequence[dict[str, float]]) -> list[float]:
-    """Each vector's summed cosine to all the others: ``v_i · Σv − v_i · v_i``."""
+def _degree(vecs: Sequence[dict[str, float]], norms: Sequence[float]) -> list[float]:
+    """Each sentence's summed cosine to all the others: ``u_i · Σu − 1`` for unit ``u``."""
     total: dict[str, float] = {}
     get = total.get
-    for v in vecs:
-        for w, x in v.items():
-            total[w] = get(w, 0.0) + x
-    return [max(0.0, sum(x * total[w] for w, x in v.items()) - (1.0 if v else 0.0)) for v in vecs]
+    for v, norm in zip(vecs, norms, strict=True):
+        if norm:
+            inv = 1.0 / norm
+            for w, x in v.items():
+                total[w] = get(w, 0.0) + x * inv
+    return [
+        max(0.0, sum(x * total[w] for w, x in v.items()) / norm - 1.0) if norm else 0.0
+        for v, norm in zip(vecs, norms, strict=True)
+    ]
 
 
 def _shape_factor(text: str, units: int, n_tokens: int, digit_penalty: float) -> float:
@@ -98,8 +97,8 @@ def score_sentences(
     n = len(article.sentences)
     if n == 0:
         return []
-    vecs = _vectors(tokens)
-    degree = _degree(vecs)
+    vecs, norms = _vectors(tokens)
+    degree = _degree(vecs, norms)
     top = max(degree) or 1.0
     subject = set(title_tokens)
     brief = is_brief(article)

@@ -28,6 +28,7 @@ __all__ = [
 
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{HAN_RANGES}]")
+_HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 # A content unit: one Han character, or a run of other letters/digits.
 _UNIT = re.compile(f"[{HAN_RANGES}]|[^\\W{HAN_RANGES}_]+")
@@ -66,6 +67,10 @@ def normalize_input(text: str | bytes) -> str:
     return text
 
 
+def _han_count(text: str) -> int:
+    return sum(map(len, _HAN_RUN.findall(text)))
+
+
 def detect_language(text: str) -> Language:
     """zh-Hans, zh-Hant, en or mixed, from Han characters against Latin words.
 
@@ -73,7 +78,7 @@ def detect_language(text: str) -> Language:
     news, so a text is Chinese once Han characters clearly dominate.
     """
     sample = text[:6000]
-    han = len(_HAN.findall(sample))
+    han = _han_count(sample)
     words = len(_LATIN_WORD.findall(sample))
     if han == 0:
         return "en"
@@ -94,10 +99,12 @@ def is_traditional(text: str, han: int | None = None) -> bool:
     """
     sample = text[:6000]
     if han is None:
-        han = len(_HAN.findall(sample))
+        han = _han_count(sample)
     if not han:
         return False
     simplified = _converter("t2s").convert(sample)
+    if simplified == sample:
+        return False
     changed = sum(map(str.__ne__, sample, simplified))
     return changed >= max(2, han // 25)
 
