@@ -69,7 +69,8 @@ def _read_source(source: str | None) -> tuple[str, str | None]:
         return EXAMPLE.read_text(encoding="utf-8"), None
     if source == "-":
         return sys.stdin.read(), None
-    if source[:8].lower().startswith(("http://", "https://")):
+    scheme, sep, _ = source.partition("://")
+    if sep and scheme.isascii() and scheme.isalpha():  # a link (ftp:// etc. get a clear refusal)
         return _fetch(source)
     from summarizer.documents import SUPPORTED_EXTENSIONS, extract_document, kind_for
     from summarizer.errors import SummarizerError

@@ -39,6 +39,7 @@ __all__ = [
     "Page",
     "classify_page",
     "decode_text",
+    "ensure_article",
     "extract_document",
     "extract_page",
     "kind_for",
@@ -766,6 +767,16 @@ _NOT_ARTICLE_MESSAGES: dict[PageReason, str] = {
 }
 
 
+def ensure_article(
+    page: Page, *, html_title: str | None = None, visible_text: str | None = None
+) -> Page:
+    """``page`` itself, or :class:`NotArticleError` when :func:`classify_page` objects."""
+    reason = classify_page(page, html_title=html_title, visible_text=visible_text)
+    if reason is not None:
+        raise NotArticleError(reason, _NOT_ARTICLE_MESSAGES[reason])
+    return page
+
+
 def _same(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
@@ -806,7 +817,4 @@ def extract_page(html: str | bytes, url: str | None = None, *, encoding: str | N
         lines = lines[1:]
     page = Page(title, "\n".join(ln for ln in lines if ln), url)
     visible = html_to_text(html[:500_000])[:20_000]
-    reason = classify_page(page, html_title=raw_title, visible_text=visible)
-    if reason is not None:
-        raise NotArticleError(reason, _NOT_ARTICLE_MESSAGES[reason])
-    return page
+    return ensure_article(page, html_title=raw_title, visible_text=visible)

@@ -1,0 +1,210 @@
+"""``build_application(settings)``: the one place the bot is wired together.
+
+Handlers, the error handler, the rate limiter (429s are waited out and
+retried), concurrent update handling, and the storage lifecycle
+(``post_init`` opens it, ``post_shutdown`` closes it) are all set here.
+:func:`running` runs the application inside an existing event loop (tests,
+benchmarks, embedding); ``python -m bot`` uses python-telegram-bot's own
+``run_polling``/``run_webhook`` with the same options.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackContext,
+    Defaults,
+    TypeHandler,
+)
+
+from bot.config import Settings
+from bot.handlers import REGISTRARS
+from bot.handlers.common import track_chat, ui_language
+from bot.handlers.help import set_commands
+from bot.messages import text
+from bot.service import DigestService
+from bot.services import Services
+from bot.storage import Storage
+
+__all__ = [
+    "MAX_RETRIES",
+    "build_application",
+    "on_error",
+    "polling_options",
+    "running",
+    "webhook_options",
+]
+
+log = logging.getLogger(__name__)
+
+#: How often a request that got 429 is retried (each after Telegram's retry_after).
+MAX_RETRIES = 3
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+AnyContext = CallbackContext[Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings, *, rate_limiter: BaseRateLimiter[Any] | None = None
+) -> AnyApp:
+    """The fully wired application; nothing runs and no I/O happens until it is started.
+
+    ``rate_limiter`` defaults to python-telegram-bot's ``AIORateLimiter`` with
+    Telegram's limits (30 requests/s overall, 20/min per group) and
+    :data:`MAX_RETRIES` retries after a 429; a benchmark may lift the limits.
+    """
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .concurrent_updates(True)
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url)
+    if settings.base_file_url:
+        builder = builder.base_file_url(settings.base_file_url)
+    application = builder.build()
+
+    storage = Storage(settings.database_path)
+    svc = Services(settings=settings, storage=storage, digests=DigestService(storage))
+    svc.install(application)
+
+    application.add_handler(TypeHandler(Update, track_chat), group=-1)
+    for register in REGISTRARS:
+        register(application, svc)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _post_init(application: AnyApp) -> None:
+    svc = Services.of(application)
+    await svc.storage.open()
+    try:
+        await set_commands(application)
+    except TelegramError as exc:  # the menus are a nicety; the bot works without them
+        log.warning("could not set the command menus: %s", exc)
+    me = application.bot.bot
+    log.info(
+        "running as @%s (reads all group messages: %s)",
+        me.username,
+        me.can_read_all_group_messages,
+    )
+
+
+async def _post_shutdown(application: AnyApp) -> None:
+    await Services.of(application).storage.close()
+
+
+def _where(update: object) -> str:
+    if not isinstance(update, Update):
+        return "no update"
+    chat = update.effective_chat
+    return f"update {update.update_id} in chat {chat.id if chat else '?'}"
+
+
+async def on_error(update: object, context: AnyContext) -> None:
+    """Log every failure with context; apologize when someone is waiting for an answer.
+
+    403 (blocked by the user) and 429 after all retries are logged only:
+    answering would fail the same way.
+    """
+    error = context.error
+    where = _where(update)
+    if isinstance(error, Forbidden):
+        log.warning("forbidden (user blocked the bot or left?) for %s: %s", where, error)
+        return
+    if isinstance(error, RetryAfter):
+        log.warning("still rate limited after %d retries for %s: %s", MAX_RETRIES, where, error)
+        return
+    if isinstance(error, TelegramError):
+        log.error("Bot API error for %s: %s", where, error, exc_info=error)
+    else:
+        log.error("handler failed for %s", where, exc_info=error)
+    await _apologize(update)
+
+
+async def _apologize(update: object) -> None:
+    if not isinstance(update, Update):
+        return
+    message = update.effective_message
+    if message is None or update.effective_chat is None:
+        return
+    asked = update.effective_chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
+    if not asked:  # in groups, only someone who used a command is waiting for us
+        return
+    try:
+        await message.reply_text(text("apology", ui_language(update)), do_quote=True)
+    except TelegramError as exc:
+        log.warning("could not apologize for %s: %s", _where(update), exc)
+
+
+def polling_options(timeout: float = 10.0, poll_interval: float = 0.0) -> dict[str, Any]:
+    return {
+        "allowed_updates": Update.ALL_TYPES,
+        "timeout": int(timeout) if timeout >= 1 else timeout,
+        "poll_interval": poll_interval,
+    }
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+@asynccontextmanager
+async def running(
+    application: AnyApp, *, poll_timeout: float = 10.0, poll_interval: float = 0.0
+) -> AsyncIterator[AnyApp]:
+    """Run ``application`` in the current loop, as ``run_polling``/``run_webhook`` would.
+
+    Same order: initialize, post_init, updater, start; on exit updater stop,
+    stop (pending work finishes), shutdown, post_shutdown.
+    """
+    settings = Services.of(application).settings
+    updater = application.updater
+    assert updater is not None
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        if settings.use_webhook:
+            await updater.start_webhook(**webhook_options(settings))
+        else:
+            await updater.start_polling(**polling_options(poll_timeout, poll_interval))
+        await application.start()
+        try:
+            yield application
+        finally:
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

@@ -1,0 +1,172 @@
+"""Settings, read once at start from the environment and ``.env`` and passed in.
+
+No other module reads the environment: everything the bot can be told lives
+here, validated up front so a bad value stops start-up with a message that
+names the setting instead of failing later in a handler.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+
+__all__ = ["DEFAULT_DATABASE_PATH", "LOG_LEVELS", "Settings", "load_settings"]
+
+DEFAULT_DATABASE_PATH = Path("data") / "zhaiyao.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# BotFather tokens are "<bot id>:<35 url-safe characters>"; be a little lenient on length.
+_TOKEN = re.compile(r"^[0-9]{3,20}:[A-Za-z0-9_-]{30,64}$")
+# Telegram's rule for setWebhook's secret_token.
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable; ``repr`` never shows the token or the webhook secret."""
+
+    token: str = field(repr=False)
+    database_path: Path = DEFAULT_DATABASE_PATH
+    default_timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    base_url: str | None = None
+    base_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    forward_merge_seconds: float = 2.0
+
+    @property
+    def use_webhook(self) -> bool:
+        return self.webhook_url is not None
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the local webhook server listens on: WEBHOOK_URL's path."""
+        if self.webhook_url is None:
+            return ""
+        return urlsplit(self.webhook_url).path.lstrip("/")
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Strings that must never reach a log line or a user."""
+        return tuple(s for s in (self.token, self.webhook_secret) if s)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = ".env",
+) -> Settings:
+    """Settings from ``environ`` (default ``os.environ``) over the ``.env`` file.
+
+    The environment wins over ``.env``; empty values count as unset.  Raises
+    :class:`~bot.errors.ConfigError` naming the first bad setting.
+    """
+    env: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        env.update(_set(dotenv_values(dotenv_path)))
+    env.update(_set(os.environ if environ is None else environ))
+
+    return Settings(
+        token=_token(env.get("TELEGRAM_BOT_TOKEN")),
+        database_path=Path(env.get("DATABASE_PATH", str(DEFAULT_DATABASE_PATH))),
+        default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "Asia/Shanghai")),
+        log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+        base_url=_url("TELEGRAM_BASE_URL", env.get("TELEGRAM_BASE_URL"), ("http", "https")),
+        base_file_url=_url(
+            "TELEGRAM_BASE_FILE_URL", env.get("TELEGRAM_BASE_FILE_URL"), ("http", "https")
+        ),
+        webhook_url=_url("WEBHOOK_URL", env.get("WEBHOOK_URL"), ("https",)),
+        webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0"),
+        webhook_port=_port(env.get("WEBHOOK_PORT", "8443")),
+        webhook_secret=_secret(env.get("WEBHOOK_SECRET")),
+        forward_merge_seconds=_seconds(env.get("FORWARD_MERGE_SECONDS", "2.0")),
+    )
+
+
+def _set(values: Mapping[str, str | None]) -> dict[str, str]:
+    """The settings that have a value (surrounding whitespace dropped)."""
+    return {k: v.strip() for k, v in values.items() if v is not None and v.strip()}
+
+
+def _token(value: str | None) -> str:
+    if value is None:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the "
+            "environment or in .env"
+        )
+    if not _TOKEN.match(value):
+        # never echo the value: a malformed token may still be most of a real one
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected <bot id>:<secret> as @BotFather gives it"
+        )
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"DEFAULT_TIMEZONE {value!r} is not an IANA time zone (e.g. Asia/Shanghai)"
+        ) from exc
+    return value
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL {value!r} must be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _url(name: str, value: str | None, schemes: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ConfigError(f"{name} must be an absolute {' or '.join(schemes)} URL")
+    return value
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"WEBHOOK_PORT {value!r} must be a port number (1-65535)")
+    return port
+
+
+def _secret(value: str | None) -> str | None:
+    if value is not None and not _SECRET.match(value):
+        raise ConfigError(
+            "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+        )
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0.0 <= seconds <= 60.0:
+        raise ConfigError(f"FORWARD_MERGE_SECONDS {value!r} must be between 0 and 60 seconds")
+    return seconds

@@ -1,0 +1,28 @@
+"""One module per way into the bot; :data:`REGISTRARS` is the order they are wired in.
+
+Within a handler group the first matching handler wins, so order matters:
+commands and specific inputs first, :mod:`bot.handlers.fallback` last.  A
+later feature (subscriptions, documents, links) adds its ``register``
+before ``fallback.register``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from telegram.ext import Application
+
+from bot.handlers import fallback, group, help, private
+from bot.services import Services
+
+__all__ = ["REGISTRARS", "Registrar"]
+
+Registrar = Callable[[Application[Any, Any, Any, Any, Any, Any], Services], None]
+
+REGISTRARS: Final[tuple[Registrar, ...]] = (
+    help.register,
+    group.register,
+    private.register,
+    fallback.register,
+)

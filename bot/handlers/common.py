@@ -1,0 +1,129 @@
+"""What every handler shares: the reader's language, replying, sending a digest.
+
+One place sends HTML, so every message leaves with ``parse_mode=HTML``,
+link previews off and a reply that survives a deleted original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import LinkPreviewOptions, Message, ReplyParameters, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import CallbackContext
+
+from bot.ingest import has_words
+from bot.messages import UiLanguage, error_text, language_for
+from bot.messages import text as t
+from bot.render import render_digest
+from bot.service import Outcome
+from bot.services import Services, services
+from summarizer import UnsupportedInputError, looks_like_article
+
+__all__ = [
+    "NO_PREVIEW",
+    "answer_article",
+    "reply_digest",
+    "reply_html",
+    "track_chat",
+    "typing",
+    "ui_language",
+]
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def ui_language(update: object) -> UiLanguage:
+    """The interface language of whoever sent ``update`` (English when unknown)."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return language_for(user.language_code if user else None)
+
+
+async def reply_html(message: Message, html: str, *, reply_to: int | None = None) -> Message:
+    """Send ``html`` to ``message``'s chat as a reply to ``reply_to`` (default: ``message``)."""
+    return await message.reply_text(
+        html,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=NO_PREVIEW,
+        reply_parameters=ReplyParameters(
+            message_id=message.message_id if reply_to is None else reply_to,
+            allow_sending_without_reply=True,
+        ),
+    )
+
+
+async def reply_digest(
+    message: Message, outcome: Outcome, lang: UiLanguage, *, reply_to: int | None = None
+) -> Message:
+    return await reply_html(message, render_digest(outcome.digest, lang), reply_to=reply_to)
+
+
+def typing(message: Message) -> Callable[[], Awaitable[object]]:
+    """A callable that shows "typing…" in ``message``'s chat (for slow work)."""
+
+    async def action() -> object:
+        return await message.get_bot().send_chat_action(
+            message.chat_id,
+            ChatAction.TYPING,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+
+    return action
+
+
+async def track_chat(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Remember every chat and user language seen (runs before all other handlers)."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    storage = services(context).storage
+    chat, user = update.effective_chat, update.effective_user
+    private = chat.type == chat.PRIVATE
+    await storage.upsert_chat(
+        chat.id,
+        chat.type,
+        title=chat.title,
+        username=chat.username,
+        language=ui_language(update) if private and user else None,
+    )
+    if user is not None and not user.is_bot:
+        await storage.set_user_language(user.id, user.language_code)
+
+
+async def answer_article(
+    svc: Services,
+    message: Message,
+    text: str,
+    *,
+    lang: UiLanguage,
+    source: str,
+    reply_to: int | None = None,
+    short_key: str = "hint_short",
+) -> None:
+    """Digest ``text`` and reply with it; a clear short answer when it is not an article.
+
+    The reply goes to ``reply_to`` (default: ``message``), which is also the
+    message the article is stored under.
+    """
+    target = message.message_id if reply_to is None else reply_to
+    if not text.strip():
+        await reply_html(message, t("reason_empty", lang), reply_to=target)
+        return
+    if not has_words(text):
+        await reply_html(message, t("no_words", lang), reply_to=target)
+        return
+    if not looks_like_article(text):
+        await reply_html(message, t(short_key, lang), reply_to=target)
+        return
+    try:
+        outcome = await svc.digests.digest(
+            text,
+            chat_id=message.chat_id,
+            message_id=target,
+            source=source,
+            on_slow=typing(message),
+        )
+    except UnsupportedInputError as exc:
+        await reply_html(message, error_text(exc, lang), reply_to=target)
+        return
+    await reply_digest(message, outcome, lang, reply_to=target)

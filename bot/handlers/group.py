@@ -1,0 +1,147 @@
+"""``/summary`` (any chat) and quietly keeping the long articles a group shares.
+
+``/summary`` replying to a message digests it; ``/summary <text>`` digests
+the text; ``/summary`` alone lists what was shared in the last 24 hours or
+explains how to use it, privacy mode included.  Ordinary group messages
+never get a reply; long ones are stored when the bot can see them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Bot, Chat, ChatMember, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext, CommandHandler, MessageHandler, filters
+
+from bot.handlers.common import answer_article, reply_html, ui_language
+from bot.ingest import (
+    Part,
+    Rejoiner,
+    command_argument,
+    join_parts,
+    message_text,
+    part_from_message,
+    rejoin_key,
+)
+from bot.messages import UiLanguage
+from bot.messages import text as t
+from bot.render import RecentArticle, message_link, render_recent
+from bot.services import Services
+from summarizer import SummarizerError, looks_like_article
+
+__all__ = ["GROUP_ARTICLE_FILTER", "register"]
+
+#: New group messages with text or a caption, commands aside.
+GROUP_ARTICLE_FILTER = (
+    filters.ChatType.GROUPS
+    & filters.UpdateType.MESSAGE
+    & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION)
+)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+AnyContext = CallbackContext[Any, Any, Any, Any]
+
+
+def register(application: AnyApp, svc: Services) -> None:
+    async def on_summary(update: Update, context: AnyContext) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        await summary(svc, context.bot, message, ui_language(update))
+
+    async def store(parts: list[Part]) -> None:
+        text = join_parts(parts)
+        if not looks_like_article(text):
+            return
+        try:
+            await svc.digests.digest(
+                text, chat_id=parts[0].chat_id, message_id=parts[0].message_id, source="group"
+            )
+        except SummarizerError:
+            return  # not summarizable: nothing to keep, and nobody asked
+
+    rejoiner = Rejoiner(
+        svc.settings.forward_merge_seconds,
+        store,
+        spawn=lambda coro, part: application.create_task(coro, update=part.update),
+    )
+
+    async def on_group_message(update: Update, context: AnyContext) -> None:
+        message = update.effective_message
+        text = message_text(message) if message else None
+        if message is None or not text:
+            return
+        key = rejoin_key(message, text, rejoiner)
+        if key is None or not application.running:  # stopping: no time to wait for parts
+            await store([part_from_message(message, text, "", update)])
+        else:
+            rejoiner.add(part_from_message(message, text, key, update))
+
+    # new messages only: editing an old /summary must not answer it again
+    application.add_handler(
+        CommandHandler("summary", on_summary, filters=filters.UpdateType.MESSAGE)
+    )
+    application.add_handler(MessageHandler(GROUP_ARTICLE_FILTER, on_group_message))
+
+
+def _reply_target(message: Message) -> Message | None:
+    target = message.reply_to_message
+    # in forum topics every message "replies" to the topic's creation message
+    if target is None or target.forum_topic_created is not None:
+        return None
+    return target
+
+
+async def summary(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -> None:
+    """Answer one ``/summary`` command."""
+    argument = command_argument(message)
+    target = _reply_target(message)
+    if argument:
+        await answer_article(
+            svc, message, argument, lang=lang, source="command", short_key="summary_too_short"
+        )
+    elif target is not None:
+        text = message_text(target)
+        if not text or not text.strip():
+            await reply_html(message, t("reply_has_no_text", lang))
+            return
+        await answer_article(
+            svc,
+            message,
+            text,
+            lang=lang,
+            source="command",
+            reply_to=target.message_id,
+            short_key="summary_too_short",
+        )
+    else:
+        await _recent_or_usage(svc, bot, message, lang)
+
+
+async def _recent_or_usage(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -> None:
+    chat = message.chat
+    recent = await svc.digests.recent(chat.id)
+    if recent:
+        items = [
+            RecentArticle(a.digest, message_link(chat.id, a.message_id, chat.username))
+            for a in recent
+        ]
+        await reply_html(message, render_recent(items, lang))
+    elif chat.type == Chat.PRIVATE:
+        await reply_html(message, t("help_private", lang))
+    elif await sees_all_messages(bot, chat.id):
+        await reply_html(message, t("summary_usage_sees_all", lang))
+    else:
+        await reply_html(message, t("summary_usage_privacy", lang))
+
+
+async def sees_all_messages(bot: Bot, chat_id: int) -> bool:
+    """Whether the bot receives every message in a group: privacy off, or an admin there."""
+    if bot.can_read_all_group_messages:
+        return True
+    try:
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError:
+        return False
+    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)

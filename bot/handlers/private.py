@@ -1,0 +1,69 @@
+"""Private chats: any article-length text, typed, pasted, forwarded or captioned, gets a digest.
+
+Forwarded messages (and long pastes the client may have split) go through
+a :class:`~bot.ingest.Rejoiner` so an article sent in parts is one digest,
+replying to its first part.  Short chit-chat gets a one-line hint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, MessageHandler, filters
+
+from bot.handlers.common import answer_article, ui_language
+from bot.ingest import (
+    DIRECT_PREFIX,
+    Part,
+    Rejoiner,
+    join_parts,
+    message_text,
+    part_from_message,
+    rejoin_key,
+)
+from bot.services import Services
+
+__all__ = ["ARTICLE_FILTER", "register"]
+
+#: New private messages with text or a caption, commands aside.
+ARTICLE_FILTER = (
+    filters.ChatType.PRIVATE
+    & filters.UpdateType.MESSAGE
+    & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION)
+)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def register(application: AnyApp, svc: Services) -> None:
+    async def flush(parts: list[Part]) -> None:
+        first = parts[0]
+        update = first.update
+        assert isinstance(update, Update) and update.effective_message is not None
+        await answer_article(
+            svc,
+            update.effective_message,
+            join_parts(parts),
+            lang=ui_language(update),
+            source="private" if first.key.startswith(DIRECT_PREFIX) else "forward",
+        )
+
+    rejoiner = Rejoiner(
+        svc.settings.forward_merge_seconds,
+        flush,
+        spawn=lambda coro, part: application.create_task(coro, update=part.update),
+    )
+
+    async def on_article(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        text = message_text(message) or ""
+        key = rejoin_key(message, text, rejoiner)
+        if key is None or not application.running:  # stopping: no time to wait for parts
+            await answer_article(svc, message, text, lang=ui_language(update), source="private")
+        else:
+            rejoiner.add(part_from_message(message, text, key, update))
+
+    application.add_handler(MessageHandler(ARTICLE_FILTER, on_article))

@@ -1,0 +1,353 @@
+"""Every sentence the bot says, in zh-Hans, zh-Hant and English, in one table.
+
+Templates are Telegram HTML.  :func:`text` escapes every value it fills in,
+so a caller cannot smuggle article text into a message unescaped.  Error
+reasons (``UnsupportedInputError.reason``, ``FetchError.reason``) are
+translated here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Final, Literal
+
+from bot.errors import FetchError
+from summarizer import UnsupportedInputError
+
+__all__ = ["LANGUAGES", "MESSAGES", "UiLanguage", "error_text", "language_for", "text"]
+
+UiLanguage = Literal["zh-Hans", "zh-Hant", "en"]
+LANGUAGES: Final[tuple[UiLanguage, ...]] = ("zh-Hans", "zh-Hant", "en")
+
+_HANT_TAGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+
+
+def language_for(language_code: str | None) -> UiLanguage:
+    """Interface language from Telegram's ``language_code`` (an IETF tag, any case).
+
+    zh-TW, zh-HK, zh-MO and zh-Hant* read Traditional; any other zh reads
+    Simplified; everything else (or nothing) reads English.
+    """
+    code = (language_code or "").strip().lower().replace("_", "-")
+    if code == "zh" or code.startswith("zh-"):
+        return "zh-Hant" if code.startswith(_HANT_TAGS) else "zh-Hans"
+    return "en"
+
+
+M = dict[UiLanguage, str]
+
+MESSAGES: Final[dict[str, M]] = {
+    # --- /start and /help -------------------------------------------------
+    "start": {
+        "zh-Hans": "你好！我是<b>摘要</b>机器人。\n"
+        "把一篇中文或英文新闻粘贴或转发给我，我回复一份简短的摘要。\n"
+        "在群里：回复一条消息发 /summary。发 /help 查看更多。",
+        "zh-Hant": "你好！我是<b>摘要</b>機器人。\n"
+        "把一篇中文或英文新聞貼上或轉發給我，我回覆一份簡短的摘要。\n"
+        "在群組裡：回覆一則訊息傳 /summary。傳 /help 查看更多。",
+        "en": "Hi! I'm <b>zhaiyao</b> (摘要).\n"
+        "Paste or forward a Chinese or English news article and I reply with a short digest.\n"
+        "In groups: reply to a message with /summary. Send /help for more.",
+    },
+    "help_private": {
+        "zh-Hans": "<b>用法</b>\n"
+        "• 粘贴或转发一篇文章（分几条转发也行），我回复摘要。\n"
+        "• 图片或视频的说明文字也可以。\n"
+        "• /summary 文字：摘要这段文字。\n"
+        "同一篇文章再发一次，我直接给出之前的摘要。",
+        "zh-Hant": "<b>用法</b>\n"
+        "• 貼上或轉發一篇文章（分幾則轉發也可以），我回覆摘要。\n"
+        "• 圖片或影片的說明文字也可以。\n"
+        "• /summary 文字：摘要這段文字。\n"
+        "同一篇文章再傳一次，我直接給出之前的摘要。",
+        "en": "<b>How to use</b>\n"
+        "• Paste or forward an article (several forwarded parts are fine); I reply with a digest.\n"
+        "• Photo and video captions work too.\n"
+        "• /summary text: digest that text.\n"
+        "Send the same article again and you get the stored digest at once.",
+    },
+    "help_group": {
+        "zh-Hans": "<b>群里的用法</b>\n"
+        "• 回复一条消息发 /summary：摘要那条消息。\n"
+        "• /summary 文字：摘要这段文字。\n"
+        "• 只发 /summary：汇总过去 24 小时群里分享的文章。\n"
+        "我不会主动回复群里的普通消息。",
+        "zh-Hant": "<b>群組裡的用法</b>\n"
+        "• 回覆一則訊息傳 /summary：摘要那則訊息。\n"
+        "• /summary 文字：摘要這段文字。\n"
+        "• 只傳 /summary：彙整過去 24 小時群組裡分享的文章。\n"
+        "我不會主動回覆群組裡的一般訊息。",
+        "en": "<b>In groups</b>\n"
+        "• Reply to a message with /summary: digest that message.\n"
+        "• /summary text: digest that text.\n"
+        "• /summary alone: the articles shared here in the last 24 hours.\n"
+        "I never reply to ordinary group messages on my own.",
+    },
+    "cmd_start": {"zh-Hans": "开始", "zh-Hant": "開始", "en": "Start"},
+    "cmd_help": {"zh-Hans": "用法", "zh-Hant": "用法", "en": "How to use the bot"},
+    "cmd_summary": {
+        "zh-Hans": "摘要一条消息或一段文字",
+        "zh-Hant": "摘要一則訊息或一段文字",
+        "en": "Digest a message or a text",
+    },
+    # --- answers to input --------------------------------------------------
+    "hint_short": {
+        "zh-Hans": "这段文字太短，不像一篇文章。把新闻全文粘贴或转发给我，我回复摘要。",
+        "zh-Hant": "這段文字太短，不像一篇文章。把新聞全文貼上或轉發給我，我回覆摘要。",
+        "en": "That's too short to be an article. Paste or forward a whole news story "
+        "and I'll reply with a digest.",
+    },
+    "no_words": {
+        "zh-Hans": "这里没有可以摘要的文字。",
+        "zh-Hant": "這裡沒有可以摘要的文字。",
+        "en": "There are no words here to summarize.",
+    },
+    "unsupported_media": {
+        "zh-Hans": "我只读文字：请发送文章正文，或带说明文字的图片、视频。",
+        "zh-Hant": "我只讀文字：請傳送文章正文，或附說明文字的圖片、影片。",
+        "en": "I only read text: send the article itself, or a photo or video with a caption.",
+    },
+    "reply_has_no_text": {
+        "zh-Hans": "你回复的那条消息没有文字可以摘要。",
+        "zh-Hant": "你回覆的那則訊息沒有文字可以摘要。",
+        "en": "The message you replied to has no text to summarize.",
+    },
+    "summary_too_short": {
+        "zh-Hans": "这段文字太短，不需要摘要。",
+        "zh-Hant": "這段文字太短，不需要摘要。",
+        "en": "That text is too short to need a digest.",
+    },
+    "summary_usage_sees_all": {
+        "zh-Hans": "过去 24 小时这里还没有人分享文章。\n"
+        "• 回复一条消息发 /summary：摘要那条消息。\n"
+        "• /summary 文字：摘要这段文字。\n"
+        "群里分享的长文章我会记下，之后只发 /summary 就能汇总。",
+        "zh-Hant": "過去 24 小時這裡還沒有人分享文章。\n"
+        "• 回覆一則訊息傳 /summary：摘要那則訊息。\n"
+        "• /summary 文字：摘要這段文字。\n"
+        "群組裡分享的長文章我會記下，之後只傳 /summary 就能彙整。",
+        "en": "Nothing has been shared here in the last 24 hours.\n"
+        "• Reply to a message with /summary: digest that message.\n"
+        "• /summary text: digest that text.\n"
+        "I keep the long articles shared here, so /summary alone can sum them up later.",
+    },
+    "summary_usage_privacy": {
+        "zh-Hans": "过去 24 小时我在这里没看到文章。\n"
+        "• 回复一条消息发 /summary：摘要那条消息。\n"
+        "• /summary 文字：摘要这段文字。\n"
+        "隐私模式开着，我在群里只看得到命令和回复我的消息。"
+        "想让我收集群里分享的文章，请把我设为管理员，"
+        "或在 @BotFather 用 /setprivacy 关闭隐私模式。",
+        "zh-Hant": "過去 24 小時我在這裡沒看到文章。\n"
+        "• 回覆一則訊息傳 /summary：摘要那則訊息。\n"
+        "• /summary 文字：摘要這段文字。\n"
+        "隱私模式開著，我在群組裡只看得到指令和回覆我的訊息。"
+        "想讓我收集群組裡分享的文章，請把我設為管理員，"
+        "或在 @BotFather 用 /setprivacy 關閉隱私模式。",
+        "en": "I haven't seen any articles here in the last 24 hours.\n"
+        "• Reply to a message with /summary: digest that message.\n"
+        "• /summary text: digest that text.\n"
+        "Privacy mode is on, so in groups I only see commands and replies to me. "
+        "To let me collect the articles shared here, make me an admin, "
+        "or turn privacy off with /setprivacy in @BotFather.",
+    },
+    "recent_header": {
+        "zh-Hans": "<b>过去 24 小时分享的 {count} 篇文章</b>",
+        "zh-Hant": "<b>過去 24 小時分享的 {count} 篇文章</b>",
+        "en": "<b>{count} articles shared in the last 24 hours</b>",
+    },
+    "recent_more": {
+        "zh-Hans": "……另有 {count} 篇",
+        "zh-Hant": "……另有 {count} 篇",
+        "en": "…and {count} more",
+    },
+    "untitled": {"zh-Hans": "（无标题）", "zh-Hant": "（無標題）", "en": "(untitled)"},
+    # --- the digest footer: units follow the article, words follow the reader ----
+    "footer_chars": {
+        "zh-Hans": "{source} 字 → {digest} 字 · 约 {minutes} 分钟读完",
+        "zh-Hant": "{source} 字 → {digest} 字 · 約 {minutes} 分鐘讀完",
+        "en": "{source} chars → {digest} chars · {minutes} min read",
+    },
+    "footer_words": {
+        "zh-Hans": "{source} 词 → {digest} 词 · 约 {minutes} 分钟读完",
+        "zh-Hant": "{source} 詞 → {digest} 詞 · 約 {minutes} 分鐘讀完",
+        "en": "{source} words → {digest} words · {minutes} min read",
+    },
+    # --- failures ----------------------------------------------------------
+    "apology": {
+        "zh-Hans": "抱歉，出了点问题，请稍后再试。",
+        "zh-Hant": "抱歉，出了點問題，請稍後再試。",
+        "en": "Sorry, something went wrong. Please try again later.",
+    },
+    "reason_empty": {
+        "zh-Hans": "消息是空的，没有可以摘要的内容。",
+        "zh-Hant": "訊息是空的，沒有可以摘要的內容。",
+        "en": "The message is empty: nothing to summarize.",
+    },
+    "reason_binary": {
+        "zh-Hans": "这看起来不是文字，无法摘要。",
+        "zh-Hant": "這看起來不是文字，無法摘要。",
+        "en": "That doesn't look like text, so I can't summarize it.",
+    },
+    "reason_no_text": {
+        "zh-Hans": "这里没有可以摘要的文字。",
+        "zh-Hant": "這裡沒有可以摘要的文字。",
+        "en": "There are no words here to summarize.",
+    },
+    "reason_unsupported_format": {
+        "zh-Hans": "这种文件格式我读不了。",
+        "zh-Hant": "這種檔案格式我讀不了。",
+        "en": "I can't read that file format.",
+    },
+    "reason_too_large": {
+        "zh-Hans": "内容太大，我处理不了。",
+        "zh-Hant": "內容太大，我處理不了。",
+        "en": "That's too large for me to handle.",
+    },
+    "reason_no_text_layer": {
+        "zh-Hans": "这个 PDF 里没有文字（可能是扫描件）。",
+        "zh-Hant": "這個 PDF 裡沒有文字（可能是掃描檔）。",
+        "en": "That PDF has no text in it (perhaps a scan).",
+    },
+    "reason_undecodable": {
+        "zh-Hans": "认不出这个文件的文字编码。",
+        "zh-Hant": "認不出這個檔案的文字編碼。",
+        "en": "I can't tell how that file's text is encoded.",
+    },
+    "reason_corrupt": {
+        "zh-Hans": "这个文件已损坏，或者内容和类型对不上。",
+        "zh-Hant": "這個檔案已損壞，或者內容和類型對不上。",
+        "en": "That file is damaged, or its content doesn't match its type.",
+    },
+    "reason_encrypted": {
+        "zh-Hans": "这个 PDF 有密码保护，我打不开。",
+        "zh-Hant": "這個 PDF 有密碼保護，我打不開。",
+        "en": "That PDF is password-protected, so I can't open it.",
+    },
+    "fetch_blocked_address": {
+        "zh-Hans": "这个链接指向内部地址，我不会访问。",
+        "zh-Hant": "這個連結指向內部位址，我不會存取。",
+        "en": "That link points to a private address; I won't open it.",
+    },
+    "fetch_bad_scheme": {
+        "zh-Hans": "我只打开 http 和 https 链接。",
+        "zh-Hant": "我只開啟 http 和 https 連結。",
+        "en": "I only open http and https links.",
+    },
+    "fetch_blocked_port": {
+        "zh-Hans": "这个链接用的端口我不会访问。",
+        "zh-Hant": "這個連結用的連接埠我不會存取。",
+        "en": "I don't open links to that port.",
+    },
+    "fetch_bad_url": {
+        "zh-Hans": "这不是一个有效的链接。",
+        "zh-Hant": "這不是一個有效的連結。",
+        "en": "That isn't a valid link.",
+    },
+    "fetch_too_large": {
+        "zh-Hans": "这个网页太大，我没有下载。",
+        "zh-Hant": "這個網頁太大，我沒有下載。",
+        "en": "That page is too large; I didn't download it.",
+    },
+    "fetch_timeout": {
+        "zh-Hans": "网页打开超时，请稍后再试。",
+        "zh-Hant": "網頁開啟逾時，請稍後再試。",
+        "en": "The page took too long to load. Please try again later.",
+    },
+    "fetch_http_status": {
+        "zh-Hans": "网站返回了错误，打不开这个网页。",
+        "zh-Hant": "網站回傳了錯誤，打不開這個網頁。",
+        "en": "The site returned an error, so I couldn't open the page.",
+    },
+    "fetch_unsupported_type": {
+        "zh-Hans": "这个链接不是网页或我能读的文件。",
+        "zh-Hant": "這個連結不是網頁或我能讀的檔案。",
+        "en": "That link isn't a page or a file I can read.",
+    },
+    "fetch_too_many_redirects": {
+        "zh-Hans": "这个链接跳转太多次，我放弃了。",
+        "zh-Hant": "這個連結轉址太多次，我放棄了。",
+        "en": "That link redirects too many times; I gave up.",
+    },
+    "fetch_network": {
+        "zh-Hans": "连不上这个网站，请稍后再试。",
+        "zh-Hant": "連不上這個網站，請稍後再試。",
+        "en": "I couldn't reach that site. Please try again later.",
+    },
+    "fetch_not_article": {
+        "zh-Hans": "这个网页上没有找到文章正文。",
+        "zh-Hant": "這個網頁上沒有找到文章正文。",
+        "en": "I couldn't find an article on that page.",
+    },
+    "fetch_http_status_code": {
+        "zh-Hans": "网站返回了错误（HTTP {status}），打不开这个网页。",
+        "zh-Hant": "網站回傳了錯誤（HTTP {status}），打不開這個網頁。",
+        "en": "The site answered with an error (HTTP {status}), so I couldn't open the page.",
+    },
+    "fetch_unreadable": {
+        "zh-Hans": "链接指向的文件我读不出来。",
+        "zh-Hant": "連結指向的檔案我讀不出來。",
+        "en": "I couldn't read the file that link points to.",
+    },
+    "page_verification_page": {
+        "zh-Hans": "网站要求人机验证，我拿不到文章。",
+        "zh-Hant": "網站要求真人驗證，我拿不到文章。",
+        "en": "The site wants a human check first, so I couldn't get the article.",
+    },
+    "page_login_wall": {
+        "zh-Hans": "这篇文章要登录才能看。",
+        "zh-Hant": "這篇文章要登入才能看。",
+        "en": "That article is only for signed-in readers.",
+    },
+    "page_paywall": {
+        "zh-Hans": "这篇文章在付费墙后面。",
+        "zh-Hant": "這篇文章在付費牆後面。",
+        "en": "That article is behind a paywall.",
+    },
+    "page_error_page": {
+        "zh-Hans": "网站给出的是错误页面，不是文章。",
+        "zh-Hant": "網站給出的是錯誤頁面，不是文章。",
+        "en": "The site showed an error page, not the article.",
+    },
+    "page_too_little_text": {
+        "zh-Hans": "这个网页上的文字太少，不像一篇文章。",
+        "zh-Hant": "這個網頁上的文字太少，不像一篇文章。",
+        "en": "That page has too little text to be an article.",
+    },
+}
+
+
+def text(key: str, lang: UiLanguage, /, **values: object) -> str:
+    """The message ``key`` in ``lang``, with ``values`` HTML-escaped and filled in."""
+    template = MESSAGES[key][lang]
+    if not values:
+        return template
+    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+
+
+def error_text(error: BaseException, lang: UiLanguage) -> str:
+    """What to tell a user about ``error``: its reason (and detail) when known, else an apology.
+
+    Internal wording (exception messages) never reaches users: only the
+    stable ``reason``/``detail`` codes select a message.
+    """
+    if isinstance(error, UnsupportedInputError):
+        return _first(lang, f"reason_{error.reason}")
+    if isinstance(error, FetchError):
+        detail = error.detail
+        if error.reason == "http_status" and detail and str(detail).isdigit():
+            return text("fetch_http_status_code", lang, status=detail)
+        if error.reason == "not_article" and detail:
+            return _first(lang, f"page_{detail}", "fetch_not_article")
+        if error.reason == "unreadable" and detail:
+            return _first(lang, f"reason_{detail}", "fetch_unreadable")
+        return _first(lang, f"fetch_{error.reason}")
+    return text("apology", lang)
+
+
+def _first(lang: UiLanguage, *keys: str) -> str:
+    """The first of ``keys`` the table has (fields-free messages), else the apology."""
+    for key in keys:
+        if key in MESSAGES:
+            return text(key, lang)
+    return text("apology", lang)

@@ -1,0 +1,193 @@
+"""Digests → Telegram HTML that Telegram accepts and that fits one message.
+
+Everything that comes from an article goes through :func:`html.escape`;
+length is measured as Telegram measures it (visible text after entity
+parsing, in UTF-16 code units), and a long digest is shortened by whole
+sentences or points first, then by clipping plain text, so a tag or an
+entity is never cut in half.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.messages import UiLanguage, text
+from summarizer import Digest
+
+__all__ = [
+    "MAX_MESSAGE_LENGTH",
+    "RecentArticle",
+    "message_link",
+    "render_digest",
+    "render_recent",
+    "telegram_length",
+    "utf16_length",
+]
+
+#: Telegram's limit for a message's text after entity parsing, in UTF-16 code units.
+MAX_MESSAGE_LENGTH = 4096
+TITLE_MAX = 256
+TAGS_MAX = 8
+RECENT_LINE_MAX = 300
+
+_TAG = re.compile(r"<[^>]*>")
+_NOT_WORD = re.compile(r"\W+")
+_ELLIPSIS = "…"
+
+
+def utf16_length(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def telegram_length(message_html: str) -> int:
+    """Length of ``message_html`` as Telegram counts it: tags dropped, entities decoded."""
+    return utf16_length(html.unescape(_TAG.sub("", message_html)))
+
+
+def _esc(s: str) -> str:
+    return html.escape(s, quote=False)
+
+
+def _clip(s: str, units: int) -> str:
+    """``s`` cut to at most ``units`` UTF-16 units (ellipsis included), never mid-character."""
+    if utf16_length(s) <= units:
+        return s
+    budget = max(units - 1, 0)
+    out: list[str] = []
+    used = 0
+    for ch in s:
+        w = 2 if ord(ch) > 0xFFFF else 1
+        if used + w > budget:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out).rstrip() + _ELLIPSIS
+
+
+def _hashtags(tags: Sequence[str]) -> list[str]:
+    """``#Tag`` for each tag, made of word characters only so Telegram links it whole."""
+    seen: dict[str, None] = {}
+    for tag in tags:
+        word = _NOT_WORD.sub("_", tag).strip("_")
+        if word and word.casefold() not in (s.casefold() for s in seen):
+            seen["#" + word] = None
+    return list(seen)[:TAGS_MAX]
+
+
+def _footer(d: Digest, lang: UiLanguage) -> str:
+    key = "footer_words" if d.language == "en" else "footer_chars"
+    minutes = max(1, round(d.stats.reading_minutes))
+    return text(
+        key, lang, source=d.stats.input_length, digest=d.stats.digest_length, minutes=minutes
+    )
+
+
+def _compose(
+    title: str | None,
+    sentences: Sequence[str],
+    points: Sequence[str],
+    footer: str,
+    hashtags: Sequence[str],
+) -> str:
+    blocks: list[str] = []
+    if title:
+        blocks.append(f"<b>{_esc(title)}</b>")
+    if sentences:
+        blocks.append("\n".join(_esc(s) for s in sentences))
+    if points:
+        blocks.append("\n".join(f"{i}. {_esc(p)}" for i, p in enumerate(points, 1)))
+    tail = f"<i>{footer}</i>"
+    if hashtags:
+        tail += "\n" + " ".join(hashtags)
+    blocks.append(tail)
+    return "\n\n".join(blocks)
+
+
+def render_digest(d: Digest, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH) -> str:
+    """The digest message: bold title, key sentences, numbered points, footer, hashtags.
+
+    Always within ``limit`` as Telegram counts it: trailing points and
+    sentences go first, then the one that is left is clipped.
+    """
+    title = _clip(d.title.strip(), TITLE_MAX) if d.title and d.title.strip() else None
+    sentences = [s.strip() for s in d.sentences if s.strip()]
+    points = [p.strip() for p in d.key_points if p.strip()]
+    footer = _footer(d, lang)
+    tags = _hashtags(d.tags)
+
+    def build() -> str:
+        return _compose(title, sentences, points, footer, tags)
+
+    return _shrink(build, sentences, points, limit)
+
+
+def _shrink(build: Callable[[], str], first: list[str], second: list[str], limit: int) -> str:
+    """Drop items from the ends of ``first``/``second`` (the longer list first),
+    then clip the last remaining item, until ``build()`` fits ``limit``."""
+    while True:
+        message = build()
+        over = telegram_length(message) - limit
+        if over <= 0:
+            return message
+        if len(first) + len(second) > 1:
+            (second if len(second) >= len(first) and second else first).pop()
+            continue
+        items = first or second
+        if not items or not items[0]:
+            raise ValueError("message does not fit even without article text")
+        items[0] = _clip(items[0], max(utf16_length(items[0]) - over, 1))
+        if items[0] == _ELLIPSIS:
+            items.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class RecentArticle:
+    """One stored article as the recent-articles list shows it."""
+
+    digest: Digest
+    link: str | None = None
+
+
+def message_link(chat_id: int, message_id: int | None, username: str | None) -> str | None:
+    """A t.me link to a message, when Telegram has one (supergroups and channels)."""
+    if message_id is None:
+        return None
+    if username:
+        return f"https://t.me/{username}/{message_id}"
+    s = str(chat_id)
+    if s.startswith("-100"):
+        return f"https://t.me/c/{s[4:]}/{message_id}"
+    return None
+
+
+def _headline(d: Digest, lang: UiLanguage) -> str:
+    if d.title and d.title.strip():
+        return d.title.strip()
+    if d.sentences:
+        return d.sentences[0].strip()
+    return html.unescape(_TAG.sub("", text("untitled", lang)))
+
+
+def render_recent(
+    articles: Sequence[RecentArticle], lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH
+) -> str:
+    """A numbered list of recent articles (headline, link, hashtags) within ``limit``."""
+    lines: list[str] = []
+    header = text("recent_header", lang, count=len(articles))
+    for i, item in enumerate(articles, 1):
+        headline = _esc(_clip(_headline(item.digest, lang), RECENT_LINE_MAX))
+        if item.link:
+            headline = f'<a href="{html.escape(item.link, quote=True)}">{headline}</a>'
+        tags = " ".join(_hashtags(item.digest.tags)[:3])
+        line = f"{i}. {headline}" + (f" {tags}" if tags else "")
+        candidate = "\n".join([header, *lines, line])
+        left = len(articles) - i
+        more = "\n" + text("recent_more", lang, count=left) if left else ""
+        if telegram_length(candidate + more) > limit:
+            more = text("recent_more", lang, count=len(articles) - len(lines))
+            return "\n".join([header, *lines, more])
+        lines.append(line)
+    return "\n".join([header, *lines])

@@ -1,0 +1,41 @@
+"""The application's long-lived objects, kept in ``bot_data`` behind one typed accessor.
+
+Handlers get what they need with ``services(context)`` instead of reaching
+into ``bot_data`` by string keys; a later feature adds a field here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.config import Settings
+from bot.service import DigestService
+from bot.storage import Storage
+
+__all__ = ["SERVICES_KEY", "Services", "services"]
+
+SERVICES_KEY = "zhaiyao.services"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    storage: Storage
+    digests: DigestService
+
+    def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.bot_data[SERVICES_KEY] = self
+
+    @classmethod
+    def of(cls, application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+        found = application.bot_data[SERVICES_KEY]
+        assert isinstance(found, Services)
+        return found
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    """The :class:`Services` of the application handling ``context``."""
+    return Services.of(context.application)

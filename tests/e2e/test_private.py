@@ -1,0 +1,152 @@
+"""Private chats end to end: typed, forwarded, captioned and split articles; chit-chat; repeats."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from summarizer import Digest, summarize
+from tests.articles import (
+    EN_ARTICLE,
+    SPLIT_PART_1,
+    SPLIT_PART_2,
+    ZH_HANS_ARTICLE,
+    ZH_HANT_ARTICLE,
+)
+from tests.e2e.conftest import Harness
+from tests.fakes.builders import (
+    channel_origin,
+    chat_origin,
+    hidden_user_origin,
+    photo,
+    user_origin,
+)
+
+USER = 4242
+
+
+def assert_digest_message(call: Any, reply_to: int) -> None:
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["link_preview_options"] == {"is_disabled": True}
+    assert call.reply_to == reply_to
+
+
+async def test_typed_article_gets_a_digest_reply(bot: Harness) -> None:
+    message = bot.fake.send(USER, ZH_HANS_ARTICLE, language_code="zh-hans")
+    [call] = await bot.fake.wait_sent(USER)
+    assert_digest_message(call, message["message_id"])
+    text = call.text
+    assert text.startswith("<b>星河云发布三季度财报，企业服务收入增长三成</b>")
+    assert "星河云今天公布第三季度业绩" in text
+    # the article's own points, numbered
+    assert "1. 扩大华南地区的数据中心容量" in text
+    assert "3. 加强与本地软件厂商的合作" in text
+    # footer in Simplified Chinese, with content units
+    assert "字 →" in text and "约 1 分钟读完" in text
+    # a few milliseconds of work: no "typing…" request
+    assert bot.fake.calls("sendChatAction") == []
+
+
+async def test_slow_summary_shows_typing_first(bot: Harness) -> None:
+    release = threading.Event()
+
+    def slow(text: str) -> Digest:
+        release.wait(timeout=20)
+        return summarize(text)
+
+    bot.services.digests.summarize_fn = slow
+    bot.services.digests.slow_after = 0.05
+    bot.fake.send(USER, EN_ARTICLE)
+    [typing] = await bot.fake.wait_for(lambda: bot.fake.calls("sendChatAction"), what="typing…")
+    assert typing.params["action"] == "typing" and typing.chat_id == USER
+    assert bot.fake.sent(USER) == []
+    release.set()
+    [call] = await bot.fake.wait_sent(USER)
+    assert "Northwind" in call.text
+
+
+async def test_traditional_reader_gets_traditional_interface(bot: Harness) -> None:
+    message = bot.fake.send(USER, ZH_HANT_ARTICLE, language_code="zh-TW")
+    [call] = await bot.fake.wait_sent(USER)
+    assert_digest_message(call, message["message_id"])
+    assert "晨光電子" in call.text  # the digest keeps the article's script
+    assert "約 1 分鐘讀完" in call.text
+
+
+async def test_english_reader_and_article(bot: Harness) -> None:
+    message = bot.fake.send(USER, EN_ARTICLE, language_code="de")
+    [call] = await bot.fake.wait_sent(USER)
+    assert_digest_message(call, message["message_id"])
+    assert call.text.startswith("<b>Northwind Logistics posts record quarter")
+    assert "words →" in call.text and "min read" in call.text
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        channel_origin(-1001234, 77),
+        user_origin(5151),
+        hidden_user_origin("Anonymous Reader"),
+        chat_origin(-1009876),
+    ],
+    ids=["channel", "user", "hidden-user", "chat"],
+)
+async def test_forwarded_article_gets_a_digest(bot: Harness, origin: dict[str, Any]) -> None:
+    message = bot.fake.send(USER, EN_ARTICLE, **origin)
+    [call] = await bot.fake.wait_sent(USER)
+    assert_digest_message(call, message["message_id"])
+    assert "Northwind" in call.text
+    stored = await bot.services.storage.recent_articles(USER, _long_ago())
+    assert [a.source for a in stored] == ["forward"]
+
+
+async def test_caption_of_a_photo_is_an_article(bot: Harness) -> None:
+    message = bot.fake.send(USER, **photo(EN_ARTICLE))
+    [call] = await bot.fake.wait_sent(USER)
+    assert_digest_message(call, message["message_id"])
+    assert "Northwind" in call.text
+
+
+async def test_split_forward_is_one_digest_replying_to_the_first_part(bot: Harness) -> None:
+    # the second part's update arrives first: order comes from the channel post ids
+    second = bot.fake.new_message(USER, text=SPLIT_PART_2, **channel_origin(-100555, 11))
+    first = bot.fake.new_message(USER, text=SPLIT_PART_1, **channel_origin(-100555, 10))
+    bot.fake.push_update({"message": second})
+    bot.fake.push_update({"message": first})
+    [call] = await bot.fake.wait_sent(USER)
+    assert_digest_message(call, first["message_id"])
+    # both halves went into this one digest: the footer counts the whole article
+    whole = summarize(SPLIT_PART_1.strip() + "\n" + SPLIT_PART_2.strip())
+    assert f"{whole.stats.input_length} chars →" in call.text
+    # nothing else follows: a later message is answered, and still one digest
+    bot.fake.send(USER, "thanks!")
+    await bot.fake.wait_sent(USER, 2)
+    await bot.settled()
+    assert len(bot.fake.sent(USER)) == 2
+    assert bot.services.digests.summarized == 1
+
+
+async def test_same_article_again_is_answered_from_storage(bot: Harness) -> None:
+    bot.fake.send(USER, ZH_HANS_ARTICLE)
+    [first] = await bot.fake.wait_sent(USER)
+    again = bot.fake.send(USER, ZH_HANS_ARTICLE + "\n")  # trailing whitespace: same article
+    _, second = await bot.fake.wait_sent(USER, 2)
+    assert second.reply_to == again["message_id"]
+    assert second.text == first.text
+    assert bot.services.digests.summarized == 1
+
+
+async def test_chit_chat_gets_a_one_line_hint(bot: Harness) -> None:
+    message = bot.fake.send(USER, "你好，在吗？", language_code="zh-CN")
+    [call] = await bot.fake.wait_sent(USER)
+    assert call.reply_to == message["message_id"]
+    assert "太短" in call.text and "\n" not in call.text
+    assert bot.services.digests.summarized == 0
+
+
+def _long_ago() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2000, 1, 1, tzinfo=UTC)

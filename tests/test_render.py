@@ -1,0 +1,158 @@
+"""Digest → Telegram HTML: escaped, structured, and always within Telegram's limit."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.render import (
+    MAX_MESSAGE_LENGTH,
+    RecentArticle,
+    message_link,
+    render_digest,
+    render_recent,
+    telegram_length,
+)
+from summarizer import Digest, Stats
+from tests.fakes.telegram_html import parse_html, utf16_length
+
+STATS = Stats(
+    input_chars=3200, digest_chars=150, input_length=3081, digest_length=142, reading_minutes=7.7
+)
+
+
+def digest(**fields: object) -> Digest:
+    base: dict[str, object] = {
+        "title": "星河云发布财报",
+        "sentences": ("第一句。", "第二句。"),
+        "key_points": ("扩大产能", "降低价格"),
+        "tags": ("DingTalk", "Alibaba"),
+        "language": "zh-Hans",
+        "stats": STATS,
+    }
+    base.update(fields)
+    return Digest(**base)  # type: ignore[arg-type]
+
+
+def test_layout_title_sentences_points_footer_hashtags_last() -> None:
+    html = render_digest(digest(), "zh-Hans")
+    assert html == (
+        "<b>星河云发布财报</b>\n\n"
+        "第一句。\n第二句。\n\n"
+        "1. 扩大产能\n2. 降低价格\n\n"
+        "<i>3081 字 → 142 字 · 约 8 分钟读完</i>\n"
+        "#DingTalk #Alibaba"
+    )
+
+
+def test_english_footer_counts_words_and_optional_parts_are_left_out() -> None:
+    html = render_digest(
+        digest(title=None, key_points=(), tags=(), language="en", sentences=("One.",)), "en"
+    )
+    assert html == "One.\n\n<i>3081 words → 142 words · 8 min read</i>"
+
+
+def test_everything_from_the_article_is_escaped() -> None:
+    d = digest(
+        title='<b>A & B</b> "quoted"',
+        sentences=("5 < 6 & 7 > 3; <script>x()</script> &amp;",),
+        key_points=("<i>not italic</i>",),
+    )
+    html = render_digest(d, "en")
+    plain = parse_html(html)  # Telegram accepts it…
+    assert '<b>A & B</b> "quoted"' in plain  # …and shows the article's text as written
+    assert "5 < 6 & 7 > 3; <script>x()</script> &amp;" in plain
+    assert "1. <i>not italic</i>" in plain
+
+
+def test_hashtags_are_single_words() -> None:
+    html = render_digest(digest(tags=("Ant Group", "C++", "京东", "Ant-Group", "", "!!")), "en")
+    assert html.splitlines()[-1] == "#Ant_Group #C #京东"
+
+
+def test_too_many_sentences_and_points_are_dropped_from_the_end() -> None:
+    sentences = tuple(f"句子{i}" + "长" * 900 for i in range(6))
+    points = tuple(f"要点{i}" + "短" * 70 for i in range(8))
+    html = render_digest(digest(sentences=sentences, key_points=points), "zh-Hans")
+    assert telegram_length(html) <= MAX_MESSAGE_LENGTH
+    assert "句子0" in html and "句子5" not in html
+    assert "#DingTalk" in html and "字 →" in html  # the frame always survives
+
+
+def test_one_enormous_sentence_is_clipped_with_an_ellipsis() -> None:
+    html = render_digest(digest(sentences=("甲" * 10_000,), key_points=()), "zh-Hans")
+    plain = parse_html(html)
+    assert utf16_length(plain) == MAX_MESSAGE_LENGTH
+    assert "甲…" in plain
+
+
+def test_length_counts_utf16_units_and_never_splits_a_surrogate_pair() -> None:
+    html = render_digest(digest(sentences=("😀" * 3000,), key_points=()), "en")
+    plain = parse_html(html)
+    assert utf16_length(plain) <= MAX_MESSAGE_LENGTH
+    assert len(plain) < MAX_MESSAGE_LENGTH  # emoji count twice
+    plain.encode("utf-8")  # no lone surrogate
+
+
+def test_escaping_does_not_count_against_the_limit_but_is_never_cut() -> None:
+    html = render_digest(digest(sentences=("&" * 5000,), key_points=()), "en")
+    assert utf16_length(parse_html(html)) == MAX_MESSAGE_LENGTH
+    assert "&amp;&amp;" in html and "&am…" not in html
+
+
+_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=1500)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.none() | _text,
+    sentences=st.lists(_text, max_size=6),
+    points=st.lists(_text, max_size=8),
+    tags=st.lists(_text, max_size=6),
+    language=st.sampled_from(["zh-Hans", "zh-Hant", "en", "mixed"]),
+    lang=st.sampled_from(["zh-Hans", "zh-Hant", "en"]),
+)
+def test_any_digest_renders_to_valid_html_within_the_limit(
+    title: str | None,
+    sentences: list[str],
+    points: list[str],
+    tags: list[str],
+    language: str,
+    lang: str,
+) -> None:
+    d = digest(
+        title=title,
+        sentences=tuple(sentences),
+        key_points=tuple(points),
+        tags=tuple(tags),
+        language=language,
+    )
+    html = render_digest(d, lang)  # type: ignore[arg-type]
+    plain = parse_html(html)
+    assert utf16_length(plain) <= MAX_MESSAGE_LENGTH
+    assert telegram_length(html) == utf16_length(plain)
+
+
+def test_recent_list_links_headlines_and_fits() -> None:
+    items = [
+        RecentArticle(digest(title=f"<标题{i}> " + "字" * 200), f"https://t.me/c/1/{i}")
+        for i in range(40)
+    ]
+    html = render_recent(items, "zh-Hans")
+    plain = parse_html(html)
+    assert utf16_length(plain) <= MAX_MESSAGE_LENGTH
+    assert html.startswith("<b>过去 24 小时分享的 40 篇文章</b>\n1. ")
+    assert '<a href="https://t.me/c/1/0">&lt;标题0&gt; ' in html
+    assert plain.rstrip().endswith("篇")  # "……另有 N 篇"
+
+
+def test_recent_list_without_titles_uses_the_first_sentence() -> None:
+    html = render_recent([RecentArticle(digest(title=None), None)], "en")
+    assert html == "<b>1 articles shared in the last 24 hours</b>\n1. 第一句。 #DingTalk #Alibaba"
+
+
+def test_message_links() -> None:
+    assert message_link(-1001234567, 5, None) == "https://t.me/c/1234567/5"
+    assert message_link(-1001234567, 5, "desk") == "https://t.me/desk/5"
+    assert message_link(-4567, 5, None) is None  # basic groups have no message links
+    assert message_link(-1001234567, None, "desk") is None
