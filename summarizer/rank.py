@@ -26,7 +26,7 @@ from summarizer.segment import Article
 
 _DIGIT = re.compile(r"\d")
 
-__all__ = ["DEFAULT_WEIGHTS", "Weights", "score_sentences", "select"]
+__all__ = ["DEFAULT_WEIGHTS", "Weights", "score_sentences", "sections", "select"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +74,12 @@ def _degree(vecs: Sequence[dict[str, float]], norms: Sequence[float]) -> list[fl
 
 
 def _shape_factor(text: str, units: int, n_tokens: int, digit_penalty: float) -> float:
-    """Fragments, run-ons and digit-dense rows make poor digest sentences."""
+    """Fragments, run-ons, lead-ins and digit-dense rows make poor digest sentences."""
     if n_tokens == 0 or units < 6:
         return 0.1
     factor = 0.6 if units < 12 else 0.7 if units > 120 else 1.0
+    if text.endswith((":", "：")):  # it introduces a quote or a list: not a gist by itself
+        factor *= 0.5
     digits = len(_DIGIT.findall(text))
     return factor * max(0.05, 1.0 - digit_penalty * digits / max(1, len(text)))
 
@@ -144,20 +146,46 @@ def select(
         return []
     word_sets = [dict.fromkeys(t, 1.0) for t in tokens]
     brief = is_brief(article)
+    section = sections(article)
     chosen: list[int] = []
     used = 0
-    for i in order:
-        if len(chosen) >= max_sentences:
-            break
+
+    def take(i: int, spread: bool) -> bool:
+        """Add sentence ``i`` if it fits; False once the rest are too weak to matter."""
+        nonlocal used
         if chosen:
             if scores[i] < weights.keep_ratio * scores[chosen[0]]:
-                break
+                return False
+            if spread and any(section[i] == section[j] for j in chosen):
+                return True
             if used + sents[i].length > max_length:
-                continue
+                return True
             if max(_overlap(word_sets[i], word_sets[j]) for j in chosen) > weights.redundancy:
-                continue
+                return True
         chosen.append(i)
         used += sents[i].length
-        if brief and i == 0 and sents[i].length >= weights.lede_complete:
-            break
+        return True
+
+    # Articles with headings cover one topic per section: first one sentence
+    # per section, then the best of the rest.
+    passes = (True, False) if len(set(section)) > 1 else (False,)
+    for spread in passes:
+        for i in order:
+            if len(chosen) >= max_sentences or i in chosen:
+                continue
+            if not take(i, spread):
+                break
+            if brief and chosen == [0] and sents[0].length >= weights.lede_complete:
+                return [0]
     return sorted(chosen)
+
+
+def sections(article: Article) -> list[int]:
+    """For each sentence, the number of headings before it: its section."""
+    heading_before: list[int] = []
+    count = 0
+    for block in article.blocks:
+        if block.kind == "heading":
+            count += 1
+        heading_before.append(count)
+    return [heading_before[s.block] for s in article.sentences]
