@@ -181,3 +181,20 @@ def test_large_input_is_handled() -> None:
     para = "这家公司本季度营收增长，主要受益于线上渠道扩张和成本控制。\n"
     d = summarize(para * 20000)  # about 600,000 characters
     assert len(d.sentences) >= 1
+
+
+def test_articles_with_sections_cover_more_than_one_section() -> None:
+    text = (
+        "两大平台的新动作\n"
+        "钉钉上线圈子\n"
+        "钉钉本月上线圈子功能，用户可以按兴趣加入不同的圈子。\n"
+        "钉钉表示，圈子功能首先面向教育和企业用户开放。\n"
+        "钉钉圈子支持直播、投票和打卡，钉钉希望借此提升用户活跃度。\n"
+        "业内认为，钉钉圈子是钉钉进入社交领域的尝试。\n"
+        "小程序直播上线\n"
+        "微信小程序直播功能正式开放，商家无需跳转即可在小程序内卖货。\n"
+        "微信方面称，直播期间用户可以直接领取优惠券并下单。\n"
+    )
+    d = summarize(text)
+    assert any("钉钉" in s for s in d.sentences)
+    assert any("小程序" in s for s in d.sentences)
