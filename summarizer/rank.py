@@ -38,6 +38,7 @@ class Weights:
     digits: float = 2.0  # penalty per unit of digit density
     redundancy: float = 0.4  # word overlap above which a sentence repeats a chosen one
     keep_ratio: float = 0.7  # add sentences scoring at least this share of the best
+    section_ratio: float = 0.2  # ... or this share, for the best of a section not yet covered
     lede_complete: int = 25  # a brief's lede this long stands alone
 
 
@@ -154,7 +155,8 @@ def select(
         """Add sentence ``i`` if it fits; False once the rest are too weak to matter."""
         nonlocal used
         if chosen:
-            if scores[i] < weights.keep_ratio * scores[chosen[0]]:
+            ratio = weights.section_ratio if spread else weights.keep_ratio
+            if scores[i] < ratio * scores[chosen[0]]:
                 return False
             if spread and any(section[i] == section[j] for j in chosen):
                 return True
