@@ -79,7 +79,7 @@ def _stem(word: str) -> str:
     n = len(word)
     if n > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if n > 4 and word.endswith("es") and word[-3] in "sxz" or word.endswith(("ches", "shes")):
+    if (n > 4 and word.endswith("es") and word[-3] in "sxz") or word.endswith(("ches", "shes")):
         return word[:-2]
     if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
