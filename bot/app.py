@@ -11,8 +11,9 @@ benchmarks, embedding); ``python -m bot`` uses python-telegram-bot's own
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -29,13 +30,15 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.digests import DigestScheduler
 from bot.handlers import REGISTRARS
 from bot.handlers.common import track_chat, ui_language
 from bot.handlers.help import set_commands
+from bot.links import LinkReader
 from bot.messages import text
 from bot.service import DigestService
 from bot.services import Services
-from bot.storage import Storage
+from bot.storage import Storage, utc_now
 
 __all__ = [
     "MAX_RETRIES",
@@ -56,13 +59,18 @@ AnyContext = CallbackContext[Any, Any, Any, Any]
 
 
 def build_application(
-    settings: Settings, *, rate_limiter: BaseRateLimiter[Any] | None = None
+    settings: Settings,
+    *,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> AnyApp:
     """The fully wired application; nothing runs and no I/O happens until it is started.
 
     ``rate_limiter`` defaults to python-telegram-bot's ``AIORateLimiter`` with
     Telegram's limits (30 requests/s overall, 20/min per group) and
     :data:`MAX_RETRIES` retries after a 429; a benchmark may lift the limits.
+    ``clock`` (aware UTC now) drives the daily digests' dates and catch-up;
+    tests move it, production leaves it.
     """
     builder = (
         ApplicationBuilder()
@@ -85,8 +93,21 @@ def build_application(
     application = builder.build()
 
     storage = Storage(settings.database_path)
-    svc = Services(settings=settings, storage=storage, digests=DigestService(storage))
+    scheduler = DigestScheduler(
+        storage,
+        default_timezone=settings.default_timezone,
+        retention_days=settings.retention_days,
+        clock=clock or utc_now,
+    )
+    svc = Services(
+        settings=settings,
+        storage=storage,
+        digests=DigestService(storage),
+        scheduler=scheduler,
+        links=LinkReader(allow_private=settings.fetch_allow_private_networks),
+    )
     svc.install(application)
+    scheduler.attach(application)
 
     application.add_handler(TypeHandler(Update, track_chat), group=-1)
     for register in REGISTRARS:
@@ -98,10 +119,13 @@ def build_application(
 async def _post_init(application: AnyApp) -> None:
     svc = Services.of(application)
     await svc.storage.open()
+    await svc.links.open()
     try:
         await set_commands(application)
     except TelegramError as exc:  # the menus are a nicety; the bot works without them
         log.warning("could not set the command menus: %s", exc)
+    # daily digests: resume interrupted ones, send missed ones, schedule every chat
+    await svc.scheduler.start()
     me = application.bot.bot
     log.info(
         "running as @%s (reads all group messages: %s)",
@@ -111,7 +135,9 @@ async def _post_init(application: AnyApp) -> None:
 
 
 async def _post_shutdown(application: AnyApp) -> None:
-    await Services.of(application).storage.close()
+    svc = Services.of(application)
+    await svc.links.close()
+    await svc.storage.close()
 
 
 def _where(update: object) -> str:

@@ -20,7 +20,13 @@ from dotenv import dotenv_values
 
 from bot.errors import ConfigError
 
-__all__ = ["DEFAULT_DATABASE_PATH", "LOG_LEVELS", "Settings", "load_settings"]
+__all__ = [
+    "DEFAULT_DATABASE_PATH",
+    "LOG_LEVELS",
+    "Settings",
+    "fetch_allow_private_networks",
+    "load_settings",
+]
 
 DEFAULT_DATABASE_PATH = Path("data") / "zhaiyao.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -46,6 +52,10 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     forward_merge_seconds: float = 2.0
+    #: Let links reach private, loopback and link-local addresses (intranets, tests).
+    fetch_allow_private_networks: bool = False
+    #: Days articles (and digest records) are kept before the daily purge deletes them.
+    retention_days: int = 30
 
     @property
     def use_webhook(self) -> bool:
@@ -96,6 +106,10 @@ def load_settings(
         webhook_port=_port(env.get("WEBHOOK_PORT", "8443")),
         webhook_secret=_secret(env.get("WEBHOOK_SECRET")),
         forward_merge_seconds=_seconds(env.get("FORWARD_MERGE_SECONDS", "2.0")),
+        fetch_allow_private_networks=_flag(
+            "FETCH_ALLOW_PRIVATE_NETWORKS", env.get("FETCH_ALLOW_PRIVATE_NETWORKS", "false")
+        ),
+        retention_days=_days(env.get("RETENTION_DAYS", "30")),
     )
 
 
@@ -170,3 +184,42 @@ def _seconds(value: str) -> float:
     if not 0.0 <= seconds <= 60.0:
         raise ConfigError(f"FORWARD_MERGE_SECONDS {value!r} must be between 0 and 60 seconds")
     return seconds
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _flag(name: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(f"{name} {value!r} must be true or false")
+
+
+def fetch_allow_private_networks(
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = ".env",
+) -> bool:
+    """``FETCH_ALLOW_PRIVATE_NETWORKS`` alone, for ``python -m summarizer <url>``.
+
+    The CLI needs no token, so it cannot use :func:`load_settings`; it still
+    reads the setting here, the same way, so there is one place that does.
+    """
+    env: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        env.update(_set(dotenv_values(dotenv_path)))
+    env.update(_set(os.environ if environ is None else environ))
+    return _flag("FETCH_ALLOW_PRIVATE_NETWORKS", env.get("FETCH_ALLOW_PRIVATE_NETWORKS", "false"))
+
+
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 3650:
+        raise ConfigError(f"RETENTION_DAYS {value!r} must be a whole number of days (1-3650)")
+    return days

@@ -15,8 +15,9 @@ Safety first, because anyone can send the bot a link:
   so a server that drips a byte a second cannot hold a worker;
 - a size cap enforced while streaming; only HTML, plain text and PDF.
 
-``allow_private=True`` (``FETCH_ALLOW_PRIVATE_NETWORKS=true``) lifts the
-address check for self-hosted intranets and the tests; nothing else.
+``allow_private=True`` (``FETCH_ALLOW_PRIVATE_NETWORKS=true``, read by
+:mod:`bot.config` like every setting) lifts the address check for
+self-hosted intranets and the tests; nothing else.
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import os
 import re
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -52,7 +52,6 @@ __all__ = [
     "USER_AGENT",
     "FetchedPage",
     "GuardedBackend",
-    "allow_private_from_env",
     "check_url",
     "fetch_url",
     "find_urls",
@@ -252,12 +251,6 @@ def make_client(
         follow_redirects=False,
         trust_env=False,
     )
-
-
-def allow_private_from_env(environ: Mapping[str, str] | None = None) -> bool:
-    """``FETCH_ALLOW_PRIVATE_NETWORKS`` as a flag (for the CLI; the bot has its config)."""
-    env = os.environ if environ is None else environ
-    return env.get("FETCH_ALLOW_PRIVATE_NETWORKS", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 # --------------------------------------------------------------------------- URLs

@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 from bot.errors import FetchError
 from summarizer import UnsupportedInputError
+from summarizer.errors import NotArticleError
 
 __all__ = ["LANGUAGES", "MESSAGES", "UiLanguage", "error_text", "language_for", "text"]
 
@@ -53,33 +54,36 @@ MESSAGES: Final[dict[str, M]] = {
         "zh-Hans": "<b>用法</b>\n"
         "• 粘贴或转发一篇文章（分几条转发也行），我回复摘要。\n"
         "• 图片或视频的说明文字也可以。\n"
+        "• 文章链接（一次最多 3 个），或文件：.txt .md .html .pdf .docx。\n"
         "• /summary 文字：摘要这段文字。\n"
         "同一篇文章再发一次，我直接给出之前的摘要。",
         "zh-Hant": "<b>用法</b>\n"
         "• 貼上或轉發一篇文章（分幾則轉發也可以），我回覆摘要。\n"
         "• 圖片或影片的說明文字也可以。\n"
+        "• 文章連結（一次最多 3 個），或檔案：.txt .md .html .pdf .docx。\n"
         "• /summary 文字：摘要這段文字。\n"
         "同一篇文章再傳一次，我直接給出之前的摘要。",
         "en": "<b>How to use</b>\n"
         "• Paste or forward an article (several forwarded parts are fine); I reply with a digest.\n"
         "• Photo and video captions work too.\n"
+        "• Links to articles (up to 3 at a time), or files: .txt .md .html .pdf .docx.\n"
         "• /summary text: digest that text.\n"
         "Send the same article again and you get the stored digest at once.",
     },
     "help_group": {
         "zh-Hans": "<b>群里的用法</b>\n"
-        "• 回复一条消息发 /summary：摘要那条消息。\n"
-        "• /summary 文字：摘要这段文字。\n"
+        "• 回复一条消息发 /summary：摘要那条消息（文字、链接或文件）。\n"
+        "• /summary 文字或链接：摘要这段文字或那篇文章。\n"
         "• 只发 /summary：汇总过去 24 小时群里分享的文章。\n"
         "我不会主动回复群里的普通消息。",
         "zh-Hant": "<b>群組裡的用法</b>\n"
-        "• 回覆一則訊息傳 /summary：摘要那則訊息。\n"
-        "• /summary 文字：摘要這段文字。\n"
+        "• 回覆一則訊息傳 /summary：摘要那則訊息（文字、連結或檔案）。\n"
+        "• /summary 文字或連結：摘要這段文字或那篇文章。\n"
         "• 只傳 /summary：彙整過去 24 小時群組裡分享的文章。\n"
         "我不會主動回覆群組裡的一般訊息。",
         "en": "<b>In groups</b>\n"
-        "• Reply to a message with /summary: digest that message.\n"
-        "• /summary text: digest that text.\n"
+        "• Reply to a message with /summary: digest that message (text, links or a file).\n"
+        "• /summary text or link: digest that text or that article.\n"
         "• /summary alone: the articles shared here in the last 24 hours.\n"
         "I never reply to ordinary group messages on my own.",
     },
@@ -314,6 +318,320 @@ MESSAGES: Final[dict[str, M]] = {
         "zh-Hant": "這個網頁上的文字太少，不像一篇文章。",
         "en": "That page has too little text to be an article.",
     },
+    # --- daily digest subscriptions (bot/handlers/subscriptions.py) ----------------
+    "help_daily": {
+        "zh-Hans": "<b>每日摘要</b>\n"
+        "• /subscribe 08:30 Asia/Shanghai：每天定时收到当天文章的摘要。\n"
+        "• /digest：现在就看目前为止的摘要。/unsubscribe：取消。\n"
+        "• /filter add 钉钉：只看提到关键词或标签的文章。\n"
+        "• /settings：查看设置。/forget：删除这里保存的全部数据。",
+        "zh-Hant": "<b>每日摘要</b>\n"
+        "• /subscribe 08:30 Asia/Taipei：每天定時收到當天文章的摘要。\n"
+        "• /digest：現在就看目前為止的摘要。/unsubscribe：取消。\n"
+        "• /filter add 釘釘：只看提到關鍵字或標籤的文章。\n"
+        "• /settings：查看設定。/forget：刪除這裡儲存的全部資料。",
+        "en": "<b>Daily digest</b>\n"
+        "• /subscribe 08:30 Europe/Berlin: the day's articles, summed up, every day.\n"
+        "• /digest: the digest so far, now. /unsubscribe: stop.\n"
+        "• /filter add DingTalk: only articles that mention a keyword or tag.\n"
+        "• /settings: your settings. /forget: delete everything stored for this chat.",
+    },
+    "cmd_subscribe": {
+        "zh-Hans": "每天定时发送摘要（时间 时区）",
+        "zh-Hant": "每天定時傳送摘要（時間 時區）",
+        "en": "Daily digest at a time (HH:MM zone)",
+    },
+    "cmd_unsubscribe": {
+        "zh-Hans": "取消每日摘要",
+        "zh-Hant": "取消每日摘要",
+        "en": "Stop the daily digest",
+    },
+    "cmd_digest": {
+        "zh-Hans": "现在发送目前为止的摘要",
+        "zh-Hant": "現在傳送目前為止的摘要",
+        "en": "The digest so far, now",
+    },
+    "cmd_settings": {"zh-Hans": "查看设置", "zh-Hant": "查看設定", "en": "Show the settings"},
+    "cmd_filter": {
+        "zh-Hans": "按关键词或标签筛选摘要",
+        "zh-Hant": "按關鍵字或標籤篩選摘要",
+        "en": "Filter the digest by keyword or tag",
+    },
+    "cmd_auto": {
+        "zh-Hans": "自动摘要群里的长文章（on/off）",
+        "zh-Hant": "自動摘要群組裡的長文章（on/off）",
+        "en": "Summarize long group posts automatically (on/off)",
+    },
+    "cmd_forget": {
+        "zh-Hans": "删除这里保存的全部数据",
+        "zh-Hant": "刪除這裡儲存的全部資料",
+        "en": "Delete everything stored for this chat",
+    },
+    "sub_confirm": {
+        "zh-Hans": "好的，每天 {time}（{zone}）发送当天的摘要。\n下一次：{next}。",
+        "zh-Hant": "好的，每天 {time}（{zone}）傳送當天的摘要。\n下一次：{next}。",
+        "en": "Done: the day's digest every day at {time} ({zone}).\nNext one: {next}.",
+    },
+    "sub_bad_time": {
+        "zh-Hans": "看不懂时间「{value}」。请用 24 小时制，例如：/subscribe 08:30 "
+        "或 /subscribe 21:00 Asia/Taipei",
+        "zh-Hant": "看不懂時間「{value}」。請用 24 小時制，例如：/subscribe 08:30 "
+        "或 /subscribe 21:00 Asia/Taipei",
+        "en": "I can't read the time “{value}”. Use 24-hour HH:MM, for example: "
+        "/subscribe 08:30 or /subscribe 21:00 Asia/Taipei",
+    },
+    "sub_bad_zone": {
+        "zh-Hans": "不认识时区「{value}」。请用 IANA 时区名，例如：/subscribe 21:00 Asia/Taipei",
+        "zh-Hant": "不認識時區「{value}」。請用 IANA 時區名稱，例如：/subscribe 21:00 Asia/Taipei",
+        "en": "I don't know the time zone “{value}”. Use an IANA name, for example: "
+        "/subscribe 7:00 Europe/Berlin",
+    },
+    "unsub_done": {
+        "zh-Hans": "已取消每日摘要。",
+        "zh-Hant": "已取消每日摘要。",
+        "en": "The daily digest is off.",
+    },
+    "unsub_none": {
+        "zh-Hans": "这里没有订阅每日摘要。用 /subscribe 08:30 订阅。",
+        "zh-Hant": "這裡沒有訂閱每日摘要。用 /subscribe 08:30 訂閱。",
+        "en": "There is no daily digest here. Start one with /subscribe 08:30.",
+    },
+    "admin_only": {
+        "zh-Hans": "只有群管理员可以更改这项设置。",
+        "zh-Hant": "只有群組管理員可以更改這項設定。",
+        "en": "Only the group's admins can change this.",
+    },
+    "digest_nothing": {
+        "zh-Hans": "上次摘要之后还没有新文章。",
+        "zh-Hant": "上次摘要之後還沒有新文章。",
+        "en": "No new articles since the last digest.",
+    },
+    "daily_heading": {
+        "zh-Hans": "<b>每日摘要 · {date}</b>",
+        "zh-Hant": "<b>每日摘要 · {date}</b>",
+        "en": "<b>Daily digest · {date}</b>",
+    },
+    "daily_counts": {
+        "zh-Hans": "<i>{articles} 篇文章，{stories} 条新闻</i>",
+        "zh-Hant": "<i>{articles} 篇文章，{stories} 則新聞</i>",
+        "en": "<i>{articles} articles, {stories} stories</i>",
+    },
+    "daily_untagged": {"zh-Hans": "其他", "zh-Hant": "其他", "en": "Other"},
+    "daily_more": {
+        "zh-Hans": "……另有 {count} 条新闻未列出",
+        "zh-Hant": "……另有 {count} 則新聞未列出",
+        "en": "…and {count} more stories",
+    },
+    "daily_empty": {
+        "zh-Hans": "{date}：今天没有新文章。",
+        "zh-Hant": "{date}：今天沒有新文章。",
+        "en": "{date}: no new articles today.",
+    },
+    "date_long": {
+        "zh-Hans": "{year}年{month_name}{day}日",
+        "zh-Hant": "{year}年{month_name}{day}日",
+        "en": "{day} {month_name} {year}",
+    },
+    "date_time": {
+        "zh-Hans": "{date} {time}",
+        "zh-Hant": "{date} {time}",
+        "en": "{date}, {time}",
+    },
+    "month_names": {
+        "zh-Hans": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+        "zh-Hant": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+        "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+    },
+    "settings_header": {
+        "zh-Hans": "<b>设置</b>",
+        "zh-Hant": "<b>設定</b>",
+        "en": "<b>Settings</b>",
+    },
+    "settings_subscribed": {
+        "zh-Hans": "每日摘要：每天 {time}（{zone}），下一次 {next}",
+        "zh-Hant": "每日摘要：每天 {time}（{zone}），下一次 {next}",
+        "en": "Daily digest: every day at {time} ({zone}), next {next}",
+    },
+    "settings_paused": {
+        "zh-Hans": "每日摘要：已暂停（{time}，{zone}）：消息发不出去。用 /subscribe 重新开启。",
+        "zh-Hant": "每日摘要：已暫停（{time}，{zone}）：訊息傳不出去。用 /subscribe 重新開啟。",
+        "en": "Daily digest: paused ({time}, {zone}): messages could not be delivered. "
+        "/subscribe turns it back on.",
+    },
+    "settings_unsubscribed": {
+        "zh-Hans": "每日摘要：未订阅（/subscribe 08:30）",
+        "zh-Hant": "每日摘要：未訂閱（/subscribe 08:30）",
+        "en": "Daily digest: off (/subscribe 08:30)",
+    },
+    "settings_language": {
+        "zh-Hans": "语言：简体中文",
+        "zh-Hant": "語言：繁體中文",
+        "en": "Language: English",
+    },
+    "settings_filters": {
+        "zh-Hans": "筛选：{filters}",
+        "zh-Hant": "篩選：{filters}",
+        "en": "Filters: {filters}",
+    },
+    "settings_no_filters": {
+        "zh-Hans": "筛选：无（全部文章）",
+        "zh-Hant": "篩選：無（全部文章）",
+        "en": "Filters: none (every article)",
+    },
+    "settings_auto_on": {
+        "zh-Hans": "自动摘要：开",
+        "zh-Hant": "自動摘要：開",
+        "en": "Automatic summaries: on",
+    },
+    "settings_auto_off": {
+        "zh-Hans": "自动摘要：关",
+        "zh-Hant": "自動摘要：關",
+        "en": "Automatic summaries: off",
+    },
+    "settings_empty_silent": {
+        "zh-Hans": "没有文章的日子：不发消息（/settings emptyday on 改为发一行提示）",
+        "zh-Hant": "沒有文章的日子：不傳訊息（/settings emptyday on 改為傳一行提示）",
+        "en": "Days without articles: no message (/settings emptyday on sends one line)",
+    },
+    "settings_empty_one_line": {
+        "zh-Hans": "没有文章的日子：发一行提示（/settings emptyday off 关闭）",
+        "zh-Hant": "沒有文章的日子：傳一行提示（/settings emptyday off 關閉）",
+        "en": "Days without articles: one line (/settings emptyday off for none)",
+    },
+    "settings_usage": {
+        "zh-Hans": "用法：/settings 查看设置；/settings emptyday on|off",
+        "zh-Hant": "用法：/settings 查看設定；/settings emptyday on|off",
+        "en": "Usage: /settings to see them; /settings emptyday on|off",
+    },
+    "filter_added": {
+        "zh-Hans": "已添加筛选「{term}」。摘要只包含提到任一筛选词的文章。",
+        "zh-Hant": "已新增篩選「{term}」。摘要只包含提到任一篩選詞的文章。",
+        "en": "Filter “{term}” added. The digest now holds only articles that match a filter.",
+    },
+    "filter_exists": {
+        "zh-Hans": "已经有筛选「{term}」了。",
+        "zh-Hant": "已經有篩選「{term}」了。",
+        "en": "The filter “{term}” is already there.",
+    },
+    "filter_removed": {
+        "zh-Hans": "已删除筛选「{term}」。",
+        "zh-Hant": "已刪除篩選「{term}」。",
+        "en": "Filter “{term}” removed.",
+    },
+    "filter_missing": {
+        "zh-Hans": "没有筛选「{term}」。",
+        "zh-Hant": "沒有篩選「{term}」。",
+        "en": "There is no filter “{term}”.",
+    },
+    "filter_list": {
+        "zh-Hans": "筛选：{filters}",
+        "zh-Hant": "篩選：{filters}",
+        "en": "Filters: {filters}",
+    },
+    "filter_none": {
+        "zh-Hans": "没有筛选：摘要包含全部文章。",
+        "zh-Hant": "沒有篩選：摘要包含全部文章。",
+        "en": "No filters: the digest holds every article.",
+    },
+    "filter_usage": {
+        "zh-Hans": "用法：/filter add 钉钉 · /filter remove 钉钉 · /filter list\n"
+        "筛选词是普通关键词或标签（不是正则表达式）。",
+        "zh-Hant": "用法：/filter add 釘釘 · /filter remove 釘釘 · /filter list\n"
+        "篩選詞是一般關鍵字或標籤（不是正規表示式）。",
+        "en": "Usage: /filter add DingTalk · /filter remove DingTalk · /filter list\n"
+        "A filter is a plain keyword or a tag (not a regular expression).",
+    },
+    "filter_too_long": {
+        "zh-Hans": "筛选词最多 {max} 个字符。",
+        "zh-Hant": "篩選詞最多 {max} 個字元。",
+        "en": "A filter can be at most {max} characters.",
+    },
+    "filter_too_many": {
+        "zh-Hans": "最多 {max} 个筛选词，请先删除一些。",
+        "zh-Hant": "最多 {max} 個篩選詞，請先刪除一些。",
+        "en": "At most {max} filters: remove some first.",
+    },
+    "auto_on": {
+        "zh-Hans": "自动摘要已开启：群里的长文章我会各回复一份摘要（每分钟最多一条）。",
+        "zh-Hant": "自動摘要已開啟：群組裡的長文章我會各回覆一份摘要（每分鐘最多一則）。",
+        "en": "Automatic summaries are on: I reply to each long article posted here "
+        "(at most one reply a minute).",
+    },
+    "auto_on_privacy": {
+        "zh-Hans": "自动摘要已开启，但隐私模式下我看不到群里的消息。"
+        "请把我设为管理员，或在 @BotFather 用 /setprivacy 关闭隐私模式。",
+        "zh-Hant": "自動摘要已開啟，但隱私模式下我看不到群組裡的訊息。"
+        "請把我設為管理員，或在 @BotFather 用 /setprivacy 關閉隱私模式。",
+        "en": "Automatic summaries are on, but with privacy mode I can't see the messages "
+        "here. Make me an admin, or turn privacy off with /setprivacy in @BotFather.",
+    },
+    "auto_off": {
+        "zh-Hans": "自动摘要已关闭。",
+        "zh-Hant": "自動摘要已關閉。",
+        "en": "Automatic summaries are off.",
+    },
+    "auto_usage": {
+        "zh-Hans": "用法：/auto on 或 /auto off",
+        "zh-Hant": "用法：/auto on 或 /auto off",
+        "en": "Usage: /auto on or /auto off",
+    },
+    "auto_groups_only": {
+        "zh-Hans": "自动摘要只用于群组；私聊里每篇文章我都会回复。",
+        "zh-Hant": "自動摘要只用於群組；私訊裡每篇文章我都會回覆。",
+        "en": "Automatic summaries are for groups; in private I answer every article anyway.",
+    },
+    "forget_confirm": {
+        "zh-Hans": "要删除这里保存的全部数据吗？包括文章、摘要记录、订阅和筛选。无法恢复。",
+        "zh-Hant": "要刪除這裡儲存的全部資料嗎？包括文章、摘要紀錄、訂閱和篩選。無法復原。",
+        "en": "Delete everything stored for this chat? Articles, digests, the subscription "
+        "and filters. This can't be undone.",
+    },
+    "forget_yes": {"zh-Hans": "全部删除", "zh-Hant": "全部刪除", "en": "Delete everything"},
+    "forget_no": {"zh-Hans": "取消", "zh-Hant": "取消", "en": "Cancel"},
+    "forget_done": {
+        "zh-Hans": "已删除这里保存的全部数据。",
+        "zh-Hant": "已刪除這裡儲存的全部資料。",
+        "en": "Everything stored for this chat is deleted.",
+    },
+    "forget_cancelled": {
+        "zh-Hans": "已取消，什么都没删除。",
+        "zh-Hant": "已取消，什麼都沒刪除。",
+        "en": "Cancelled: nothing was deleted.",
+    },
+    # --- links and files (bot/handlers/links.py, bot/handlers/documents.py) --------
+    "link_failed": {
+        "zh-Hans": "无法读取 {host} 上的文章：",
+        "zh-Hant": "無法讀取 {host} 上的文章：",
+        "en": "Couldn't read the article at {host}: ",
+    },
+    "links_none": {
+        "zh-Hans": "这里的链接不像文章（视频、图片、Telegram 消息和网站首页我读不了）。"
+        "把文章的链接或全文发给我。",
+        "zh-Hant": "這裡的連結不像文章（影片、圖片、Telegram 訊息和網站首頁我讀不了）。"
+        "把文章的連結或全文傳給我。",
+        "en": "Those links don't look like articles (I can't read videos, images, Telegram "
+        "posts or home pages). Send me an article's link or its text.",
+    },
+    "unsupported_file": {
+        "zh-Hans": "这种文件我读不了。我能读的文件：{types}",
+        "zh-Hant": "這種檔案我讀不了。我能讀的檔案：{types}",
+        "en": "I can't read that kind of file. Files I can read: {types}",
+    },
+    "file_too_large": {
+        "zh-Hans": "这个文件太大了（上限 {limit} MB），我没有下载。",
+        "zh-Hant": "這個檔案太大了（上限 {limit} MB），我沒有下載。",
+        "en": "That file is too large (the limit is {limit} MB), so I didn't download it.",
+    },
+    "file_download_failed": {
+        "zh-Hans": "这个文件下载失败了，请再发一次。",
+        "zh-Hant": "這個檔案下載失敗了，請再傳一次。",
+        "en": "I couldn't download that file. Please send it again.",
+    },
+    "file_not_article": {
+        "zh-Hans": "这个文件里没有找到文章正文。",
+        "zh-Hant": "這個檔案裡沒有找到文章正文。",
+        "en": "I couldn't find an article in that file.",
+    },
 }
 
 
@@ -333,6 +651,8 @@ def error_text(error: BaseException, lang: UiLanguage) -> str:
     """
     if isinstance(error, UnsupportedInputError):
         return _first(lang, f"reason_{error.reason}")
+    if isinstance(error, NotArticleError):
+        return _first(lang, f"page_{error.reason}", "fetch_not_article")
     if isinstance(error, FetchError):
         detail = error.detail
         if error.reason == "http_status" and detail and str(detail).isdigit():

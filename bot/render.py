@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.messages import UiLanguage, text
 from summarizer import Digest
@@ -20,6 +21,7 @@ from summarizer import Digest
 __all__ = [
     "MAX_MESSAGE_LENGTH",
     "RecentArticle",
+    "link_host",
     "message_link",
     "render_digest",
     "render_recent",
@@ -91,9 +93,12 @@ def _compose(
     points: Sequence[str],
     footer: str,
     hashtags: Sequence[str],
+    url: str | None = None,
 ) -> str:
     blocks: list[str] = []
-    if title:
+    if title and url:
+        blocks.append(f'<b><a href="{html.escape(url, quote=True)}">{_esc(title)}</a></b>')
+    elif title:
         blocks.append(f"<b>{_esc(title)}</b>")
     if sentences:
         blocks.append("\n".join(_esc(s) for s in sentences))
@@ -106,22 +111,37 @@ def _compose(
     return "\n\n".join(blocks)
 
 
-def render_digest(d: Digest, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH) -> str:
+def render_digest(
+    d: Digest, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH, url: str | None = None
+) -> str:
     """The digest message: bold title, key sentences, numbered points, footer, hashtags.
 
     Always within ``limit`` as Telegram counts it: trailing points and
-    sentences go first, then the one that is left is clipped.
+    sentences go first, then the one that is left is clipped.  With ``url``
+    (an article read from a link) the title links to it; a page without a
+    title is headed by its host, so the link is always there to tap.
     """
     title = _clip(d.title.strip(), TITLE_MAX) if d.title and d.title.strip() else None
+    if title is None and url:
+        title = link_host(url)
     sentences = [s.strip() for s in d.sentences if s.strip()]
     points = [p.strip() for p in d.key_points if p.strip()]
     footer = _footer(d, lang)
     tags = _hashtags(d.tags)
 
     def build() -> str:
-        return _compose(title, sentences, points, footer, tags)
+        return _compose(title, sentences, points, footer, tags, url)
 
     return _shrink(build, sentences, points, limit)
+
+
+def link_host(url: str) -> str:
+    """A link's host (``www.`` dropped): the title of a page that has none."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    return (host or url).removeprefix("www.")
 
 
 def _shrink(build: Callable[[], str], first: list[str], second: list[str], limit: int) -> str:

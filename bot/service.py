@@ -31,8 +31,14 @@ log = logging.getLogger(__name__)
 SLOW_AFTER = 1.0
 
 
-def text_hash(text: str) -> str:
-    """Identity of an article: SHA-256 of its NFC text with whitespace runs collapsed."""
+def text_hash(text: str, title: str | None = None) -> str:
+    """Identity of an article: SHA-256 of its NFC text with whitespace runs collapsed.
+
+    A ``title`` given apart from the text (a page's or a document's) is part
+    of the identity: it changes the digest's headline.
+    """
+    if title and title.strip():
+        text = f"{title.strip()}\n{text}"
     norm = _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
@@ -51,11 +57,12 @@ class DigestService:
         self,
         storage: Storage,
         *,
-        summarize_fn: Callable[[str], Digest] = summarize,
+        summarize_fn: Callable[..., Digest] = summarize,
         slow_after: float = SLOW_AFTER,
     ) -> None:
         self.storage = storage
-        #: The summarizer (replaceable: tests count or slow it down).
+        #: The summarizer (replaceable: tests count or slow it down), called as
+        #: ``summarize_fn(text)`` or, for pages and documents, ``summarize_fn(text, title=…)``.
         self.summarize_fn = summarize_fn
         self.slow_after = slow_after
         self._inflight: dict[str, asyncio.Future[Digest]] = {}
@@ -72,8 +79,14 @@ class DigestService:
         message_id: int | None,
         source: str,
         on_slow: Callable[[], Awaitable[object]] | None = None,
+        title: str | None = None,
+        url: str | None = None,
     ) -> Outcome:
         """Digest ``text`` for ``chat_id`` and remember it there.
+
+        ``title`` is the headline when the text comes with one apart (a web
+        page's, a document's); ``url`` is stored with the article when it was
+        read from a link.
 
         ``on_slow`` runs once if summarizing takes longer than ``slow_after``
         seconds (e.g. to show "typing…": not worth a request for the usual
@@ -81,7 +94,7 @@ class DigestService:
         Raises :class:`summarizer.UnsupportedInputError` for text that cannot
         be summarized.
         """
-        key = text_hash(text)
+        key = text_hash(text, title)
         stored = await self.storage.digest_for_hash(key)
         cached = stored is not None
         if stored is not None:
@@ -89,7 +102,7 @@ class DigestService:
             digest = stored
         else:
             started = time.perf_counter()
-            work = asyncio.ensure_future(self._summarize_once(key, text))
+            work = asyncio.ensure_future(self._summarize_once(key, text, title))
             if on_slow is not None:
                 done, _ = await asyncio.wait({work}, timeout=self.slow_after)
                 if not done:
@@ -110,13 +123,14 @@ class DigestService:
             text=text,
             digest=digest,
             source=source,
+            url=url,
         )
         return Outcome(digest=digest, cached=cached, article=article)
 
     async def recent(self, chat_id: int, *, hours: float = 24.0) -> list[StoredArticle]:
         return await self.storage.recent_articles(chat_id, utc_now() - timedelta(hours=hours))
 
-    async def _summarize_once(self, key: str, text: str) -> Digest:
+    async def _summarize_once(self, key: str, text: str, title: str | None) -> Digest:
         pending = self._inflight.get(key)
         if pending is not None:
             self.joined += 1
@@ -124,7 +138,10 @@ class DigestService:
         future: asyncio.Future[Digest] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            digest = await asyncio.to_thread(self.summarize_fn, text)
+            if title and title.strip():
+                digest = await asyncio.to_thread(self.summarize_fn, text, title=title)
+            else:
+                digest = await asyncio.to_thread(self.summarize_fn, text)
             self.summarized += 1
             future.set_result(digest)
             return digest

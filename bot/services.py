@@ -12,6 +12,8 @@ from typing import Any
 from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
+from bot.digests import DigestScheduler
+from bot.links import LinkReader
 from bot.service import DigestService
 from bot.storage import Storage
 
@@ -25,6 +27,10 @@ class Services:
     settings: Settings
     storage: Storage
     digests: DigestService
+    #: Daily digest subscriptions: jobs, delivery, retention (bot/digests.py).
+    scheduler: DigestScheduler
+    #: Links → articles through one shared, address-checked HTTP client (bot/links.py).
+    links: LinkReader
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.bot_data[SERVICES_KEY] = self

@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "source",
         nargs="?",
-        help="a text file, or '-' for stdin (default: the bundled example article)",
+        help="an http(s) URL, a document (.txt in any common encoding, .html, .md, .pdf, "
+        ".docx), or '-' for stdin (default: the bundled example article)",
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the digest as JSON")
@@ -54,11 +55,15 @@ def _fetch(url: str) -> tuple[str, str | None]:
     """The CLI's one network access: a link's article via the bot's guarded fetcher."""
     import asyncio
 
-    from bot.errors import FetchError
-    from bot.fetch import allow_private_from_env, fetch_url
+    from bot.config import fetch_allow_private_networks
+    from bot.errors import ConfigError, FetchError
+    from bot.fetch import fetch_url
 
     try:
-        fetched = asyncio.run(fetch_url(url, allow_private=allow_private_from_env()))
+        allow_private = fetch_allow_private_networks(dotenv_path=None)
+        fetched = asyncio.run(fetch_url(url, allow_private=allow_private))
+    except ConfigError as exc:
+        raise _SourceError(str(exc)) from exc
     except FetchError as exc:
         raise _SourceError(f"cannot summarize the link ({exc.reason}): {exc}") from exc
     return fetched.text, fetched.title

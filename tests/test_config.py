@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DATABASE_PATH, Settings, load_settings
+from bot.config import (
+    DEFAULT_DATABASE_PATH,
+    Settings,
+    fetch_allow_private_networks,
+    load_settings,
+)
 from bot.errors import ConfigError
 
 TOKEN = "123456789:AAHexampleTokenForConfigTests_0123456"
@@ -94,6 +99,7 @@ def test_environment_wins_over_dotenv_and_empty_means_unset(tmp_path: Path) -> N
         ({"WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET"),
         ({"FORWARD_MERGE_SECONDS": "-1"}, "FORWARD_MERGE_SECONDS"),
         ({"FORWARD_MERGE_SECONDS": "nan"}, "FORWARD_MERGE_SECONDS"),
+        ({"FETCH_ALLOW_PRIVATE_NETWORKS": "maybe"}, "FETCH_ALLOW_PRIVATE_NETWORKS"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, env: dict[str, str], named: str) -> None:
@@ -114,3 +120,24 @@ def test_env_example_documents_every_setting() -> None:
     assert {"TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "FORWARD_MERGE_SECONDS"} <= names
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     assert sorted(n for n in names if f"{n}=" not in example) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [(None, False), ("true", True), ("TRUE", True), (" 1 ", True), ("on", True), ("no", False)],
+)
+def test_fetch_allow_private_networks(tmp_path: Path, value: str | None, allowed: bool) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN}
+    if value is not None:
+        env["FETCH_ALLOW_PRIVATE_NETWORKS"] = value
+    assert load(tmp_path, **env).fetch_allow_private_networks is allowed
+    # the CLI's reader (no token needed) agrees with the bot's
+    assert fetch_allow_private_networks(env, dotenv_path=tmp_path / ".env") is allowed
+
+
+def test_fetch_allow_private_networks_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("FETCH_ALLOW_PRIVATE_NETWORKS=true\n")
+    assert fetch_allow_private_networks({}, dotenv_path=tmp_path / ".env")
+    assert not fetch_allow_private_networks({}, dotenv_path=None)
+    with pytest.raises(ConfigError, match="FETCH_ALLOW_PRIVATE_NETWORKS"):
+        fetch_allow_private_networks({"FETCH_ALLOW_PRIVATE_NETWORKS": "sometimes"})

@@ -26,7 +26,6 @@ import bot.fetch as fetch
 from bot.errors import FetchError
 from bot.fetch import (
     USER_AGENT,
-    allow_private_from_env,
     check_url,
     fetch_url,
     find_urls,
@@ -581,11 +580,11 @@ def test_pick_article_urls() -> None:
     assert is_article_url("https://example.com/?p=123")
 
 
-def test_allow_private_from_env() -> None:
-    assert allow_private_from_env({"FETCH_ALLOW_PRIVATE_NETWORKS": "true"})
-    assert allow_private_from_env({"FETCH_ALLOW_PRIVATE_NETWORKS": " 1 "})
-    assert not allow_private_from_env({"FETCH_ALLOW_PRIVATE_NETWORKS": "no"})
-    assert not allow_private_from_env({})
+def test_the_fetcher_reads_no_environment() -> None:
+    # settings are read in bot.config only (FETCH_ALLOW_PRIVATE_NETWORKS is tested there)
+    source = (ROOT / "bot" / "fetch.py").read_text(encoding="utf-8")
+    assert "os.environ" not in source and "getenv" not in source
+    assert "FETCH_ALLOW_PRIVATE_NETWORKS" not in source.split('"""', 2)[2]  # docstring aside
 
 
 # --------------------------------------------------------------------------- CLI

@@ -11,6 +11,7 @@ from opencc import OpenCC
 from bot.errors import FetchError
 from bot.messages import LANGUAGES, MESSAGES, error_text, language_for, text
 from summarizer import Reason, UnsupportedInputError
+from summarizer.errors import NotArticleError
 from tests.fakes.telegram_html import parse_html
 
 FETCH_REASONS = [
@@ -114,3 +115,9 @@ def test_unknown_errors_get_the_apology_and_never_their_details() -> None:
         "apology", "en"
     )
     assert "boom" not in error_text(RuntimeError("boom"), "zh-Hans")
+
+
+def test_pages_that_are_not_articles_are_explained_from_any_source() -> None:
+    for page in PAGE_REASONS:
+        got = error_text(NotArticleError(page, "x"), "zh-Hant")  # type: ignore[arg-type]
+        assert got == MESSAGES[f"page_{page}"]["zh-Hant"]

@@ -156,3 +156,20 @@ def test_message_links() -> None:
     assert message_link(-1001234567, 5, "desk") == "https://t.me/desk/5"
     assert message_link(-4567, 5, None) is None  # basic groups have no message links
     assert message_link(-1001234567, None, "desk") is None
+
+
+def test_a_digest_read_from_a_link_has_its_title_linked() -> None:
+    url = 'https://news.example.cn/a?id=1&from="tg"'
+    html = render_digest(digest(title="A <b> & co"), "en", url=url)
+    first = html.split("\n", 1)[0]
+    assert first == (
+        '<b><a href="https://news.example.cn/a?id=1&amp;from=&quot;tg&quot;">'
+        "A &lt;b&gt; &amp; co</a></b>"
+    )
+    assert parse_html(html).startswith("A <b> & co\n")  # Telegram accepts it
+
+
+def test_a_page_without_a_title_is_headed_by_its_host() -> None:
+    html = render_digest(digest(title=None), "en", url="https://www.example.com/x/1.html")
+    assert html.startswith('<b><a href="https://www.example.com/x/1.html">example.com</a></b>\n')
+    assert render_digest(digest(title=None), "en").startswith("第一句。")  # no link: no title

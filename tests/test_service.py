@@ -64,3 +64,27 @@ async def test_unsupported_input_is_raised_and_nothing_stored(tmp_path: Path) ->
             await service.digest("😀😀😀", chat_id=1, message_id=2, source="private")
     finally:
         await storage.close()
+
+
+async def test_a_separate_title_heads_the_digest_and_the_link_is_stored(tmp_path: Path) -> None:
+    storage = await Storage.connect(tmp_path / "db.sqlite3")
+    service = DigestService(storage)
+    body = EN_ARTICLE.split("\n", 1)[1]  # a page's text: its title comes apart
+    try:
+        linked = await service.digest(
+            body,
+            chat_id=1,
+            message_id=1,
+            source="link",
+            title="Page title from <title>",
+            url="https://news.example.com/a/1",
+        )
+        assert linked.digest.title == "Page title from <title>"
+        assert linked.article.url == "https://news.example.com/a/1"
+        # the same text without that title is another article (its headline differs)
+        plain = await service.digest(body, chat_id=1, message_id=2, source="private")
+        assert not plain.cached and plain.digest.title != "Page title from <title>"
+        assert plain.article.url is None
+        assert text_hash(body, "Page title from <title>") != text_hash(body)
+    finally:
+        await storage.close()

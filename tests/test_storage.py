@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -52,7 +53,7 @@ async def test_a_later_migration_is_applied_to_an_old_database(
 ) -> None:
     path = tmp_path / "bot.sqlite3"
     await (await Storage.connect(path)).close()
-    extra = "CREATE TABLE subscriptions (chat_id INTEGER PRIMARY KEY, hour INTEGER NOT NULL);"
+    extra = "CREATE TABLE later_feature (chat_id INTEGER PRIMARY KEY, hour INTEGER NOT NULL);"
     monkeypatch.setattr(storage_module, "MIGRATIONS", (*MIGRATIONS, extra))
     store = await Storage.connect(path)
     try:
@@ -177,3 +178,35 @@ async def test_using_a_closed_storage_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="not open"):
         await store.chat(1)
     await store.close()  # closing twice (or never opened) is harmless
+
+
+async def test_articles_keep_the_link_they_were_read_from(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    # a database from before links: only the first migration, one pasted article
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO articles (chat_id, message_id, text_hash, text, digest_json, source,"
+            " created_at) VALUES (1, 1, 'h1', 't', ?, 'private', '2024-01-01 00:00:00')",
+            (json.dumps(DIGEST.to_dict()),),
+        )
+    db.close()
+    store = await Storage.connect(path)
+    try:
+        pasted = await store.article(1, "h1")
+        assert pasted is not None and pasted.url is None  # upgraded in place, nothing lost
+        linked = await store.add_article(
+            chat_id=1,
+            message_id=2,
+            text_hash="h2",
+            text="t2",
+            digest=DIGEST,
+            source="link",
+            url="https://news.example.cn/a/1.html",
+        )
+        assert linked.url == "https://news.example.cn/a/1.html"
+        again = await store.article(1, "h2")
+        assert again is not None and again.url == "https://news.example.cn/a/1.html"
+    finally:
+        await store.close()

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from telegram.ext import Application
 
-from bot.handlers import fallback, group, help, private
+from bot.handlers import documents, fallback, group, help, private, subscriptions
 from bot.services import Services
 
 __all__ = ["REGISTRARS", "Registrar"]
@@ -23,6 +23,8 @@ Registrar = Callable[[Application[Any, Any, Any, Any, Any, Any], Services], None
 REGISTRARS: Final[tuple[Registrar, ...]] = (
     help.register,
     group.register,
+    documents.register,
     private.register,
+    subscriptions.register,
     fallback.register,
 )

@@ -24,6 +24,7 @@ from summarizer import UnsupportedInputError, looks_like_article
 __all__ = [
     "NO_PREVIEW",
     "answer_article",
+    "auto_reply",
     "reply_digest",
     "reply_html",
     "track_chat",
@@ -99,11 +100,13 @@ async def answer_article(
     source: str,
     reply_to: int | None = None,
     short_key: str = "hint_short",
+    title: str | None = None,
 ) -> None:
     """Digest ``text`` and reply with it; a clear short answer when it is not an article.
 
     The reply goes to ``reply_to`` (default: ``message``), which is also the
-    message the article is stored under.
+    message the article is stored under.  ``title`` is a headline that came
+    apart from the text (a document's).
     """
     target = message.message_id if reply_to is None else reply_to
     if not text.strip():
@@ -122,8 +125,25 @@ async def answer_article(
             message_id=target,
             source=source,
             on_slow=typing(message),
+            title=title,
         )
     except UnsupportedInputError as exc:
         await reply_html(message, error_text(exc, lang), reply_to=target)
         return
     await reply_digest(message, outcome, lang, reply_to=target)
+
+
+async def auto_reply(
+    svc: Services, message: Message, outcome: Outcome, lang: UiLanguage, *, new: bool
+) -> bool:
+    """Reply to a long group article with its digest when the group turned ``/auto on``.
+
+    Once per article (``new``: not stored in this chat before) and at most one
+    reply per :data:`bot.digests.AUTO_REPLY_INTERVAL` seconds per group.
+    """
+    if not new or not (await svc.storage.chat_settings(message.chat_id)).auto:
+        return False
+    if not svc.scheduler.auto_gate.allow(message.chat_id):
+        return False
+    await reply_digest(message, outcome, lang)
+    return True

@@ -1,9 +1,12 @@
 """``/summary`` (any chat) and quietly keeping the long articles a group shares.
 
-``/summary`` replying to a message digests it; ``/summary <text>`` digests
-the text; ``/summary`` alone lists what was shared in the last 24 hours or
-explains how to use it, privacy mode included.  Ordinary group messages
-never get a reply; long ones are stored when the bot can see them.
+``/summary`` replying to a message digests it (a document's text, or the
+articles behind its links when it is mostly links); ``/summary <text>``
+digests the text and ``/summary <url>`` the linked article; ``/summary``
+alone lists what was shared in the last 24 hours or explains how to use
+it, privacy mode included.  Ordinary group messages
+never get a reply (unless an admin turned ``/auto on``); long ones are
+stored when the bot can see them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from telegram import Bot, Chat, ChatMember, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CommandHandler, MessageHandler, filters
 
-from bot.handlers.common import answer_article, reply_html, ui_language
+from bot.handlers.common import answer_article, auto_reply, reply_html, ui_language
+from bot.handlers.documents import answer_document
+from bot.handlers.links import answer_links
 from bot.ingest import (
     Part,
     Rejoiner,
@@ -24,9 +29,11 @@ from bot.ingest import (
     part_from_message,
     rejoin_key,
 )
+from bot.links import links_to_read, message_urls
 from bot.messages import UiLanguage
 from bot.messages import text as t
 from bot.render import RecentArticle, message_link, render_recent
+from bot.service import text_hash
 from bot.services import Services
 from summarizer import SummarizerError, looks_like_article
 
@@ -54,12 +61,18 @@ def register(application: AnyApp, svc: Services) -> None:
         text = join_parts(parts)
         if not looks_like_article(text):
             return
+        chat_id = parts[0].chat_id
+        new = await svc.storage.article(chat_id, text_hash(text)) is None
         try:
-            await svc.digests.digest(
-                text, chat_id=parts[0].chat_id, message_id=parts[0].message_id, source="group"
+            outcome = await svc.digests.digest(
+                text, chat_id=chat_id, message_id=parts[0].message_id, source="group"
             )
         except SummarizerError:
             return  # not summarizable: nothing to keep, and nobody asked
+        update = parts[0].update
+        if isinstance(update, Update) and update.effective_message is not None:
+            # /auto on: one digest per new article, rate-limited per group
+            await auto_reply(svc, update.effective_message, outcome, ui_language(update), new=new)
 
     rejoiner = Rejoiner(
         svc.settings.forward_merge_seconds,
@@ -98,13 +111,27 @@ async def summary(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -
     argument = command_argument(message)
     target = _reply_target(message)
     if argument:
+        # /summary <url>: the links asked for, as given (no guessing which are articles)
+        links = links_to_read(argument, message_urls(message), pick=False)
+        if links is not None:
+            await answer_links(svc, message, links, lang=lang)
+            return
         await answer_article(
             svc, message, argument, lang=lang, source="command", short_key="summary_too_short"
         )
     elif target is not None:
+        if target.document is not None:
+            await answer_document(
+                svc, message, target.document, lang=lang, reply_to=target.message_id
+            )
+            return
         text = message_text(target)
         if not text or not text.strip():
             await reply_html(message, t("reply_has_no_text", lang))
+            return
+        links = links_to_read(text, message_urls(target))
+        if links is not None:  # little text besides links: the articles behind them
+            await answer_links(svc, message, links, lang=lang, reply_to=target.message_id)
             return
         await answer_article(
             svc,

@@ -31,6 +31,17 @@ MENUS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "private": (("start", "cmd_start"), ("help", "cmd_help"), ("summary", "cmd_summary")),
     "group": (("summary", "cmd_summary"), ("help", "cmd_help")),
 }
+# daily digest commands (bot/handlers/subscriptions.py), after each menu's own entries
+_DAILY = (
+    ("subscribe", "cmd_subscribe"),
+    ("digest", "cmd_digest"),
+    ("settings", "cmd_settings"),
+    ("filter", "cmd_filter"),
+    ("unsubscribe", "cmd_unsubscribe"),
+    ("forget", "cmd_forget"),
+)
+MENUS["private"] += _DAILY
+MENUS["group"] += (*_DAILY, ("auto", "cmd_auto"))
 #: setMyCommands language_code → interface language ("" is the default menu).
 MENU_LANGUAGES: Final[dict[str, UiLanguage]] = {"": "en", "zh": "zh-Hans"}
 
@@ -55,7 +66,11 @@ async def on_help(update: Update, context: CallbackContext[Any, Any, Any, Any]) 
     if message is None:
         return
     private = message.chat.type == Chat.PRIVATE
-    await reply_html(message, t("help_private" if private else "help_group", ui_language(update)))
+    lang = ui_language(update)
+    await reply_html(
+        message,
+        t("help_private" if private else "help_group", lang) + "\n\n" + t("help_daily", lang),
+    )
 
 
 async def set_commands(application: AnyApp) -> None:

@@ -2,7 +2,9 @@
 
 Forwarded messages (and long pastes the client may have split) go through
 a :class:`~bot.ingest.Rejoiner` so an article sent in parts is one digest,
-replying to its first part.  Short chit-chat gets a one-line hint.
+replying to its first part.  Short chit-chat gets a one-line hint.  A
+message that is mostly links gets the digests of the articles behind them
+(see :func:`bot.links.links_to_read`); a part of a split forward never does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, MessageHandler, filters
 
 from bot.handlers.common import answer_article, ui_language
+from bot.handlers.links import answer_links
 from bot.ingest import (
     DIRECT_PREFIX,
     Part,
@@ -22,6 +25,7 @@ from bot.ingest import (
     part_from_message,
     rejoin_key,
 )
+from bot.links import links_to_read, message_urls
 from bot.services import Services
 
 __all__ = ["ARTICLE_FILTER", "register"]
@@ -61,7 +65,11 @@ def register(application: AnyApp, svc: Services) -> None:
             return
         text = message_text(message) or ""
         key = rejoin_key(message, text, rejoiner)
-        if key is None or not application.running:  # stopping: no time to wait for parts
+        joins = key is not None and rejoiner.pending(message.chat_id, key)
+        links = None if joins else links_to_read(text, message_urls(message))
+        if links is not None:  # mostly a link (or a few): read the articles behind them
+            await answer_links(svc, message, links, lang=ui_language(update))
+        elif key is None or not application.running:  # stopping: no time to wait for parts
             await answer_article(svc, message, text, lang=ui_language(update), source="private")
         else:
             rejoiner.add(part_from_message(message, text, key, update))

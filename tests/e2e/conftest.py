@@ -10,8 +10,9 @@ sleeping, and so prove silence.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +106,17 @@ class Starter:
         self.fake = fake
         self.settings = settings
 
-    def __call__(self, **overrides: Any) -> AbstractAsyncContextManager[Harness]:
-        return self._run(dataclasses.replace(self.settings, **overrides))
+    def __call__(
+        self, *, clock: Callable[[], datetime] | None = None, **overrides: Any
+    ) -> AbstractAsyncContextManager[Harness]:
+        return self._run(dataclasses.replace(self.settings, **overrides), clock)
 
-    def _run(self, settings: Settings) -> AbstractAsyncContextManager[Harness]:
+    def _run(
+        self, settings: Settings, clock: Callable[[], datetime] | None = None
+    ) -> AbstractAsyncContextManager[Harness]:
         @asynccontextmanager
         async def run() -> AsyncIterator[Harness]:
-            app = build_application(settings)
+            app = build_application(settings, clock=clock)
             tracker = Tracker(self.fake)
             tracker.install(app)
             async with running(app, poll_timeout=POLL_TIMEOUT):

@@ -17,11 +17,12 @@ async def test_menus_are_set_for_private_and_group_scopes(bot: Harness) -> None:
         ]
         for c in calls
     }
+    daily = ["subscribe", "digest", "settings", "filter", "unsubscribe", "forget"]
     assert menus == {
-        ("all_private_chats", None): ["start", "help", "summary"],
-        ("all_private_chats", "zh"): ["start", "help", "summary"],
-        ("all_group_chats", None): ["summary", "help"],
-        ("all_group_chats", "zh"): ["summary", "help"],
+        ("all_private_chats", None): ["start", "help", "summary", *daily],
+        ("all_private_chats", "zh"): ["start", "help", "summary", *daily],
+        ("all_group_chats", None): ["summary", "help", *daily, "auto"],
+        ("all_group_chats", "zh"): ["summary", "help", *daily, "auto"],
     }
     zh = next(c for c in calls if c.params.get("language_code") == "zh")
     assert all(not cmd["description"].isascii() for cmd in zh.params["commands"])
@@ -47,3 +48,4 @@ async def test_help_differs_between_private_and_group(bot: Harness) -> None:
     [group] = await bot.fake.wait_sent(GROUP)
     assert "Paste or forward an article" in private.text
     assert "I never reply to ordinary group messages" in group.text
+    assert "/subscribe" in private.text and "/subscribe" in group.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.storage import MIGRATIONS
 from tests.articles import EN_ARTICLE, ZH_HANS_ARTICLE
 from tests.e2e.conftest import Starter
 from tests.fakes.builders import channel_origin, command
@@ -21,7 +22,7 @@ async def test_restart_answers_from_storage_and_keeps_group_articles(start: Star
         fake.send(GROUP, EN_ARTICLE, user_id=9)
         [before] = await fake.wait_sent(USER)
         await fake.wait_for(lambda: first.services.digests.summarized == 2, what="both stored")
-        assert await first.services.storage.schema_version() == 1
+        assert await first.services.storage.schema_version() == len(MIGRATIONS)
 
     path = start.settings.database_path
     with sqlite3.connect(path) as db:  # the file is complete on disk after a clean stop

@@ -10,6 +10,7 @@ __all__ = [
     "channel_origin",
     "chat_origin",
     "command",
+    "document",
     "hidden_user_origin",
     "photo",
     "sticker",
@@ -97,3 +98,24 @@ def photo(caption: str | None = None) -> dict[str, Any]:
 
 def voice() -> dict[str, Any]:
     return {"voice": {"file_id": "voice-1", "file_unique_id": "u-voice-1", "duration": 3}}
+
+
+def document(
+    file_id: str,
+    file_name: str | None,
+    mime_type: str | None = None,
+    file_size: int | None = None,
+    caption: str | None = None,
+) -> dict[str, Any]:
+    """A file sent as a document (what Telegram says about it; the bytes come from getFile)."""
+    doc: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u-{file_id}"}
+    if file_name is not None:
+        doc["file_name"] = file_name
+    if mime_type is not None:
+        doc["mime_type"] = mime_type
+    if file_size is not None:
+        doc["file_size"] = file_size
+    d: dict[str, Any] = {"document": doc}
+    if caption is not None:
+        d["caption"] = caption
+    return d

@@ -24,7 +24,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.fakes.telegram_html import EntityParseError, parse_html, utf16_length
 
@@ -98,6 +98,7 @@ class Fault:
     chat_id: int | None = None
     times: int | None = 1  # None: forever
     retry_after: int | None = None
+    skip: int = 0  # matching calls that succeed before the fault starts
 
 
 @dataclass(slots=True)
@@ -141,6 +142,7 @@ class FakeTelegram:
         self._faults: list[Fault] = []
         self._chats: dict[int, _Chat] = {}
         self._admins: set[int] = set()
+        self._member_status: dict[tuple[int, int], str] = {}
         self._files: dict[str, tuple[str, bytes]] = {}
         self._closed = False
         self._httpd: ThreadingHTTPServer | None = None
@@ -288,6 +290,29 @@ class FakeTelegram:
         with self._lock:
             (self._admins.add if admin else self._admins.discard)(chat_id)
 
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """What ``getChatMember`` says about a user: "creator", "administrator", "member"…"""
+        with self._lock:
+            self._member_status[(chat_id, user_id)] = status
+
+    def press(
+        self, message: dict[str, Any], data: str, *, user_id: int, language_code: str = "en"
+    ) -> int:
+        """A user presses an inline button with ``data`` under ``message`` (a sent message)."""
+        query = {
+            "id": f"cq{self.last_update_id + 1}",
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": f"User{user_id}",
+                "language_code": language_code,
+            },
+            "message": message,
+            "chat_instance": f"ci{message['chat']['id']}",
+            "data": data,
+        }
+        return self.push_update({"callback_query": query})
+
     def add_file(self, file_id: str, content: bytes, file_path: str) -> None:
         with self._lock:
             self._files[file_id] = (file_path, content)
@@ -301,8 +326,10 @@ class FakeTelegram:
         times: int | None = 1,
         retry_after: int | None = None,
         description: str | None = None,
+        skip: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` (to ``chat_id``) fail with ``code``."""
+        """Make the next ``times`` calls of ``method`` (to ``chat_id``) fail with ``code``
+        (after ``skip`` more calls succeed)."""
         default = {
             400: "Bad Request: injected failure",
             403: "Forbidden: bot was blocked by the user",
@@ -313,7 +340,7 @@ class FakeTelegram:
             retry_after = 1
         with self._lock:
             self._faults.append(
-                Fault(method, code, description or default, chat_id, times, retry_after)
+                Fault(method, code, description or default, chat_id, times, retry_after, skip)
             )
 
     def block(self, chat_id: int) -> None:
@@ -384,6 +411,9 @@ class FakeTelegram:
             if fault.method != method:
                 continue
             if fault.chat_id is not None and fault.chat_id != params.get("chat_id"):
+                continue
+            if fault.skip > 0:
+                fault.skip -= 1
                 continue
             if fault.times is not None:
                 fault.times -= 1
@@ -482,6 +512,10 @@ class FakeTelegram:
         else:
             user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
             admin = False
+            status = self._member_status.get((chat.id, user_id))
+            if status == "creator":
+                return {"status": "creator", "user": user, "is_anonymous": False}
+            admin = status == "administrator"
         if admin:
             return {
                 "status": "administrator",
@@ -574,6 +608,32 @@ class FakeTelegram:
             "text": plain,
         }
 
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        if not str(params.get("callback_query_id", "")):
+            raise _ApiError(400, "Bad Request: query is too old and response timeout expired")
+        return True
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> Any:
+        chat = self._known_chat(params)
+        message_id = params.get("message_id")
+        if message_id not in chat.messages:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        raw = str(params.get("text", ""))
+        try:
+            plain = parse_html(raw) if str(params.get("parse_mode", "")).lower() == "html" else raw
+        except EntityParseError as exc:
+            raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        if not plain.strip() or utf16_length(plain) > MAX_TEXT:
+            raise _ApiError(400, "Bad Request: message text is empty or too long")
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": chat.as_dict(),
+            "from": self._me(),
+            "text": plain,
+        }
+
 
 class _ApiError(Exception):
     def __init__(self, code: int, description: str) -> None:
@@ -649,8 +709,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         token_prefix = f"/bot{self.fake.token}/"
         file_prefix = f"/file/bot{self.fake.token}/"
-        if url.path.startswith(file_prefix):
-            content = self.fake.file_content(url.path[len(file_prefix) :])
+        # python-telegram-bot percent-encodes file paths (and with them the token's ":")
+        file_path = unquote(url.path)
+        if file_path.startswith(file_prefix):
+            content = self.fake.file_content(file_path[len(file_prefix) :])
             if content is None:
                 self._reply(404, b"Not Found", "text/plain")
             else:

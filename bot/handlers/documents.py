@@ -1,0 +1,117 @@
+"""Documents: a file sent in private (or replied to with ``/summary``) gets a digest.
+
+Size and type are checked from what Telegram says about the file before
+anything is downloaded, so a 50 MB video or a zip costs one short reply.
+The download goes through ``getFile`` and the bot's file URL
+(``TELEGRAM_BASE_FILE_URL`` for a self-hosted Bot API server); reading a
+PDF or DOCX is CPU work and runs in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import PurePath
+from typing import Any
+
+from telegram import Document, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext, MessageHandler, filters
+
+from bot.handlers.common import answer_article, reply_html, ui_language
+from bot.handlers.links import typing_while_slow
+from bot.messages import UiLanguage, error_text
+from bot.messages import text as t
+from bot.services import Services
+from summarizer.documents import (
+    MAX_DOCUMENT_BYTES,
+    SUPPORTED_EXTENSIONS,
+    extract_document,
+    kind_for,
+)
+from summarizer.errors import NotArticleError, UnsupportedInputError
+
+__all__ = ["DOCUMENT_FILTER", "answer_document", "register"]
+
+log = logging.getLogger(__name__)
+
+#: Files sent in private chats (in groups only ``/summary`` replying to one reads it).
+DOCUMENT_FILTER = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.Document.ALL
+
+#: Names without a telling extension: the extractor sniffs the bytes (``%PDF-``, a zip, html).
+_SNIFFED_SUFFIXES = ("", ".bin", ".dat")
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def _readable(document: Document) -> bool:
+    """Whether the file's name or MIME type promises a kind the extractor reads."""
+    name = document.file_name or ""
+    if kind_for(name, document.mime_type) is not None:
+        return True
+    return PurePath(name).suffix.lower() in _SNIFFED_SUFFIXES
+
+
+async def answer_document(
+    svc: Services,
+    message: Message,
+    document: Document,
+    *,
+    lang: UiLanguage,
+    reply_to: int | None = None,
+) -> None:
+    """Download ``document``, read its text and reply with the digest (or why not).
+
+    Replies go to ``reply_to`` (default: ``message``).
+    """
+    target = message.message_id if reply_to is None else reply_to
+    types = " ".join(SUPPORTED_EXTENSIONS)
+    limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
+    if document.file_size is not None and document.file_size > MAX_DOCUMENT_BYTES:
+        await reply_html(message, t("file_too_large", lang, limit=limit_mb), reply_to=target)
+        return
+    if not _readable(document):
+        await reply_html(message, t("unsupported_file", lang, types=types), reply_to=target)
+        return
+    name = document.file_name or ""
+    try:
+        async with typing_while_slow(message):
+            file = await message.get_bot().get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray())
+            doc = await asyncio.to_thread(extract_document, data, name, document.mime_type)
+    except TelegramError as exc:
+        log.warning("could not download a document in chat %s: %s", message.chat_id, exc)
+        await reply_html(message, t("file_download_failed", lang), reply_to=target)
+        return
+    except NotArticleError:
+        await reply_html(message, t("file_not_article", lang), reply_to=target)
+        return
+    except UnsupportedInputError as exc:
+        if exc.reason == "unsupported_format":
+            answer = t("unsupported_file", lang, types=types)
+        elif exc.reason == "too_large":
+            answer = t("file_too_large", lang, limit=limit_mb)
+        else:
+            answer = error_text(exc, lang)
+        await reply_html(message, answer, reply_to=target)
+        return
+    log.info("document in chat %s: %s, %s", message.chat_id, doc.kind, doc.encoding or "-")
+    await answer_article(
+        svc,
+        message,
+        doc.text,
+        lang=lang,
+        source="document",
+        reply_to=target,
+        title=doc.title,
+    )
+
+
+def register(application: AnyApp, svc: Services) -> None:
+    async def on_document(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        message = update.effective_message
+        if message is None or message.document is None:
+            return
+        await answer_document(svc, message, message.document, lang=ui_language(update))
+
+    application.add_handler(MessageHandler(DOCUMENT_FILTER, on_document))

@@ -1,0 +1,125 @@
+"""A composed daily digest → one or more Telegram HTML messages.
+
+What goes in (filtering, merging, ranking, grouping) is decided by
+:func:`summarizer.compose`; this module only words and lays it out: a heading
+with the date in the chat's zone, one block per platform (``#DingTalk · 2``),
+one line per story (its gist, linked to the original message where Telegram
+has a link, ``×2`` when merged).  A digest longer than one message is split
+between lines, never inside a tag, and each part stays within Telegram's
+4096 UTF-16 units as Telegram counts them (after entity parsing).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, time
+
+from bot.messages import UiLanguage, text
+from bot.render import MAX_MESSAGE_LENGTH, telegram_length
+from summarizer.compose import DailyDigest, Entry, Group
+
+__all__ = [
+    "format_date",
+    "format_time",
+    "format_when",
+    "render_daily",
+    "render_empty_day",
+]
+
+_NOT_WORD = re.compile(r"\W+")
+#: Extra links of a merged story shown after its gist (the rest are counted, not linked).
+EXTRA_LINKS = 3
+
+
+def format_date(day: date, lang: UiLanguage) -> str:
+    """``2025年5月3日`` or ``3 May 2025``: month names come from the message table."""
+    month_name = text("month_names", lang).split()[day.month - 1]
+    return text("date_long", lang, year=day.year, month_name=month_name, day=day.day)
+
+
+def format_time(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def format_when(when: datetime, lang: UiLanguage) -> str:
+    """A date and time as the reader writes them (in ``when``'s own zone)."""
+    return text(
+        "date_time", lang, date=format_date(when.date(), lang), time=format_time(when.timetz())
+    )
+
+
+def render_empty_day(day: date, lang: UiLanguage) -> str:
+    """The one line a chat that asked for it gets on a day without articles."""
+    return text("daily_empty", lang, date=format_date(day, lang))
+
+
+def _group_heading(group: Group, lang: UiLanguage) -> str:
+    if group.tag is None:
+        name = text("daily_untagged", lang)
+    else:
+        name = "#" + (_NOT_WORD.sub("_", group.tag).strip("_") or "tag")
+    return f"<b>{html.escape(name, quote=False)} · {group.articles}</b>"
+
+
+def _link(url: str, label: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+
+
+def _entry_line(entry: Entry) -> str:
+    gist = html.escape(entry.gist, quote=False)
+    line = "• " + (_link(entry.links[0], gist) if entry.links else gist)
+    if entry.count > 1:
+        line += f" ×{entry.count}"
+        extra = entry.links[1 : 1 + EXTRA_LINKS]
+        if extra:
+            line += " " + " ".join(_link(url, str(i)) for i, url in enumerate(extra, 2))
+    return line
+
+
+def render_daily(
+    digest: DailyDigest, day: date, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH
+) -> list[str]:
+    """The digest as messages, in order; empty when the digest is empty.
+
+    Parts break between lines; a group cut in two repeats its heading at the
+    top of the next part so every part reads on its own.
+    """
+    if digest.is_empty:
+        return []
+    stories = len(digest.entries)
+    head = [
+        text("daily_heading", lang, date=format_date(day, lang)),
+        text(
+            "daily_counts", lang, articles=sum(g.articles for g in digest.groups), stories=stories
+        ),
+    ]
+    parts: list[str] = []
+    lines: list[str] = list(head)
+
+    def fits(candidate: list[str]) -> bool:
+        return telegram_length("\n".join(candidate)) <= limit
+
+    for group in digest.groups:
+        heading = _group_heading(group, lang)
+        for i, entry in enumerate(group.entries):
+            line = _entry_line(entry)
+            # a group's heading never ends a part: it goes with its first line
+            opening = (["", heading] if lines else [heading]) if i == 0 else []
+            if fits([*lines, *opening, line]):
+                lines.extend([*opening, line])
+                continue
+            if lines:
+                parts.append("\n".join(lines))
+            lines = [heading, line] if fits([heading, line]) else [line]
+            if not fits(lines):
+                raise ValueError("one digest line does not fit in a message")
+    if digest.omitted:
+        more = text("daily_more", lang, count=digest.omitted)
+        if fits([*lines, "", more]):
+            lines.extend(["", more])
+        else:
+            parts.append("\n".join(lines))
+            lines = [more]
+    parts.append("\n".join(lines))
+    return parts
