@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from summarizer.text import HAN_RANGES
+from summarizer.wordcut import WordCutter
 
 __all__ = ["SumyTokenizer", "stop_words", "tokenize", "tokenize_many"]
 
@@ -39,6 +40,11 @@ def _jieba():  # type: ignore[no-untyped-def]
         if not jieba.dt.FREQ.get(word):
             jieba.add_word(word, freq=_EXTRA_FREQ)
     return jieba
+
+
+@lru_cache(maxsize=1)
+def _cutter() -> WordCutter:
+    return WordCutter(_jieba())
 
 
 _EXTRA_FREQ = 2000
@@ -157,7 +163,7 @@ def _with_units(raw: Iterable[str]) -> Iterator[str]:
 def tokenize(sentence: str) -> list[str]:
     """Content words of one sentence (already in the Simplified view)."""
     if _HAN.search(sentence):
-        raw = list(_with_units(_jieba().lcut(sentence, HMM=False)))
+        raw = list(_with_units(_cutter().cut(sentence)))
     else:
         raw = _EN_WORD.findall(sentence)
     return _keep(raw)
@@ -176,7 +182,7 @@ def tokenize_many(sentences: Sequence[str]) -> list[list[str]]:
     memo = _NORMAL
     out: list[list[str]] = []
     cur: list[str] = []
-    for tok in _with_units(_jieba().lcut(joined, HMM=False)):
+    for tok in _with_units(_cutter().cut(joined)):
         if tok == "\n":
             out.append(cur)
             cur = []
