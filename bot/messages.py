@@ -75,17 +75,17 @@ MESSAGES: Final[dict[str, M]] = {
         "• 回复一条消息发 /summary：摘要那条消息（文字、链接或文件）。\n"
         "• /summary 文字或链接：摘要这段文字或那篇文章。\n"
         "• 只发 /summary：汇总过去 24 小时群里分享的文章。\n"
-        "我不会主动回复群里的普通消息。",
+        "除非管理员用 /auto on 打开自动摘要，我不会主动回复群里的普通消息。",
         "zh-Hant": "<b>群組裡的用法</b>\n"
         "• 回覆一則訊息傳 /summary：摘要那則訊息（文字、連結或檔案）。\n"
         "• /summary 文字或連結：摘要這段文字或那篇文章。\n"
         "• 只傳 /summary：彙整過去 24 小時群組裡分享的文章。\n"
-        "我不會主動回覆群組裡的一般訊息。",
+        "除非管理員用 /auto on 開啟自動摘要，我不會主動回覆群組裡的一般訊息。",
         "en": "<b>In groups</b>\n"
         "• Reply to a message with /summary: digest that message (text, links or a file).\n"
         "• /summary text or link: digest that text or that article.\n"
         "• /summary alone: the articles shared here in the last 24 hours.\n"
-        "I never reply to ordinary group messages on my own.",
+        "I never reply to ordinary group messages on my own, unless an admin turns on /auto.",
     },
     "cmd_start": {"zh-Hans": "开始", "zh-Hant": "開始", "en": "Start"},
     "cmd_help": {"zh-Hans": "用法", "zh-Hant": "用法", "en": "How to use the bot"},
