@@ -27,8 +27,8 @@ from summarizer.text import HAN_RANGES, content_length
 __all__ = ["find_key_points"]
 
 MAX_ITEMS = 8
-_ITEM_CAP_ZH = 80  # content units: Han characters plus Latin words
-_ITEM_CAP_EN = 40  # words
+_ITEM_CAP_ZH = 50  # content units: Han characters plus Latin words; a point is short
+_ITEM_CAP_EN = 25  # words
 _SHORT_ZH = 40  # unmarked lines must be shorter still
 _SHORT_EN = 20
 _MAX_CHAINS = 4  # inline lists looked at per line; more is not prose

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -299,8 +298,19 @@ def test_points_are_verbatim_substrings(lines: list[str]) -> None:
         assert any(p in line for line in lines)
 
 
-def test_two_thousand_lines_is_fast() -> None:
+def test_two_thousand_lines_give_a_bounded_answer() -> None:
+    # speed is measured in bench/, not here; this checks the result stays sane at scale
     lines = [PROSE_ZH, "门槛低；", "1. 第一项", PROSE_EN + " First, a. Second, b."] * 500
-    start = time.perf_counter()
-    find_key_points(lines)
-    assert time.perf_counter() - start < 0.5
+    points = find_key_points(lines)
+    assert len(points) <= MAX_ITEMS
+
+
+def test_long_numbered_wire_items_are_not_key_points() -> None:
+    # A brief made of numbered news items: each item is a full report, not a short point.
+    line = (
+        "① 某市统计局周三公布的数据显示，今年前三季度社会消费品零售总额同比增长百分之六点八，"
+        "增速比上半年加快零点九个百分点，线上零售额占比继续提高。"
+        "② 另据海关总署统计，同期进出口总值同比增长百分之四点二，其中出口增长百分之五点一，"
+        "民营企业进出口占比首次超过一半，机电产品出口保持较快增长。"
+    )
+    assert find_key_points([line]) == []
