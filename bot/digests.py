@@ -31,7 +31,7 @@ import asyncio
 import logging
 import re
 import time as _time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -44,8 +44,8 @@ from telegram.ext import Application, CallbackContext, Job
 
 from bot.messages import UiLanguage, language_for
 from bot.render import MAX_MESSAGE_LENGTH, message_link
-from bot.render_daily import render_daily, render_empty_day
-from bot.storage import Delivery, Storage, Subscription, utc_now
+from bot.render_daily import render_daily, render_empty_day, render_roll_up
+from bot.storage import Delivery, Storage, StoredArticle, Subscription, utc_now
 from summarizer.compose import DailyDigest, DailyItem, compose
 
 __all__ = [
@@ -53,9 +53,11 @@ __all__ = [
     "CATCH_UP_WINDOW",
     "DEFAULT_TIME",
     "MAX_ITEMS",
+    "ROLL_UP_WINDOW",
     "AutoReplyGate",
     "DigestScheduler",
     "Prepared",
+    "daily_items",
     "last_occurrence",
     "next_occurrence",
     "parse_time",
@@ -71,6 +73,8 @@ CATCH_UP_WINDOW = timedelta(hours=12)
 FIRST_LOOKBACK = timedelta(hours=24)
 #: Stories in one digest; the rest are counted in a last line.
 MAX_ITEMS = 100
+#: ``/summary`` alone rolls up what the chat shared this far back.
+ROLL_UP_WINDOW = timedelta(hours=24)
 #: Retries for a delivery that failed with something other than 403 (seconds apart).
 RETRY_DELAYS = (60.0, 300.0, 900.0)
 #: Seconds between two automatic summaries in one group (``/auto on``).
@@ -126,6 +130,27 @@ def last_occurrence(now: datetime, at: time, tz: ZoneInfo) -> datetime:
     if candidate > local:
         candidate = _at(local.date() - timedelta(days=1), at, tz)
     return candidate
+
+
+def daily_items(
+    chat_id: int, rows: Iterable[tuple[StoredArticle, str]], username: str | None
+) -> list[DailyItem]:
+    """Stored articles (with their text) as :func:`summarizer.compose` takes them.
+
+    Each links to its message in the chat when Telegram has a link for it
+    (``username`` is the chat's public name, if any), else to the page it was
+    read from.
+    """
+    return [
+        DailyItem(
+            key=f"{article.id:012d}",
+            digest=article.digest,
+            text=body,
+            received_at=article.created_at,
+            link=message_link(chat_id, article.message_id, username) or article.url,
+        )
+        for article, body in rows
+    ]
 
 
 def _sub_time(sub: Subscription) -> time:
@@ -325,23 +350,27 @@ class DigestScheduler:
         if since is None:
             since = self.clock() - FIRST_LOOKBACK
         rows = await self.storage.undelivered_articles(chat_id, since)
-        chat = await self.storage.chat(chat_id)
-        username = chat.username if chat else None
-        items = [
-            DailyItem(
-                key=f"{article.id:012d}",
-                digest=article.digest,
-                text=body,
-                received_at=article.created_at,
-                link=message_link(chat_id, article.message_id, username) or article.url,
-            )
-            for article, body in rows
-        ]
+        items = daily_items(chat_id, rows, await self._username(chat_id))
         filters = await self.storage.filters(chat_id)
         composed = await asyncio.to_thread(compose, items, filters=filters, max_items=MAX_ITEMS)
-        parts = render_daily(composed, day, lang, limit=self.part_limit)
-        ids = tuple(sorted(int(k) for e in composed.entries for k in e.keys))
-        return Prepared(composed, tuple(parts), ids)
+        return _prepared(composed, render_daily(composed, day, lang, limit=self.part_limit))
+
+    async def roll_up(self, chat_id: int, lang: UiLanguage) -> Prepared:
+        """Everything the chat shared in the last :data:`ROLL_UP_WINDOW`, composed (``/summary``).
+
+        Composed like a digest, but of every stored article in the window,
+        delivered or not and whatever the chat's filters; nothing is recorded.
+        Empty parts when nothing was stored.
+        """
+        rows = await self.storage.recent_articles_with_text(chat_id, self.clock() - ROLL_UP_WINDOW)
+        items = daily_items(chat_id, rows, await self._username(chat_id))
+        composed = await asyncio.to_thread(compose, items, max_items=MAX_ITEMS)
+        hours = round(ROLL_UP_WINDOW.total_seconds() / 3600)
+        return _prepared(composed, render_roll_up(composed, hours, lang, limit=self.part_limit))
+
+    async def _username(self, chat_id: int) -> str | None:
+        chat = await self.storage.chat(chat_id)
+        return chat.username if chat else None
 
     # --- delivering ------------------------------------------------------------------
 
@@ -468,6 +497,11 @@ class DigestScheduler:
             self.unschedule(chat_id)
             await self.storage.forget_chat(chat_id)
         self.auto_gate.forget(chat_id)
+
+
+def _prepared(composed: DailyDigest, parts: Iterable[str]) -> Prepared:
+    ids = tuple(sorted(int(k) for e in composed.entries for k in e.keys))
+    return Prepared(composed, tuple(parts), ids)
 
 
 def _seconds(value: object) -> float:

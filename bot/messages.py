@@ -155,17 +155,12 @@ MESSAGES: Final[dict[str, M]] = {
         "To let me collect the articles shared here, make me an admin, "
         "or turn privacy off with /setprivacy in @BotFather.",
     },
-    "recent_header": {
-        "zh-Hans": "<b>过去 24 小时分享的 {count} 篇文章</b>",
-        "zh-Hant": "<b>過去 24 小時分享的 {count} 篇文章</b>",
-        "en": "<b>{count} articles shared in the last 24 hours</b>",
+    # /summary alone: the chat's roll-up, laid out like the daily digest below
+    "roll_up_heading": {
+        "zh-Hans": "<b>过去 {hours} 小时分享的文章</b>",
+        "zh-Hant": "<b>過去 {hours} 小時分享的文章</b>",
+        "en": "<b>Shared here in the last {hours} hours</b>",
     },
-    "recent_more": {
-        "zh-Hans": "……另有 {count} 篇",
-        "zh-Hant": "……另有 {count} 篇",
-        "en": "…and {count} more",
-    },
-    "untitled": {"zh-Hans": "（无标题）", "zh-Hant": "（無標題）", "en": "(untitled)"},
     # --- the digest footer: units follow the article, words follow the reader ----
     "footer_chars": {
         "zh-Hans": "{source} 字 → {digest} 字 · 约 {minutes} 分钟读完",

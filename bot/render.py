@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.messages import UiLanguage, text
@@ -20,11 +19,9 @@ from summarizer import Digest
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
-    "RecentArticle",
     "link_host",
     "message_link",
     "render_digest",
-    "render_recent",
     "telegram_length",
     "utf16_length",
 ]
@@ -33,7 +30,6 @@ __all__ = [
 MAX_MESSAGE_LENGTH = 4096
 TITLE_MAX = 256
 TAGS_MAX = 8
-RECENT_LINE_MAX = 300
 
 _TAG = re.compile(r"<[^>]*>")
 _NOT_WORD = re.compile(r"\W+")
@@ -163,14 +159,6 @@ def _shrink(build: Callable[[], str], first: list[str], second: list[str], limit
             items.clear()
 
 
-@dataclass(frozen=True, slots=True)
-class RecentArticle:
-    """One stored article as the recent-articles list shows it."""
-
-    digest: Digest
-    link: str | None = None
-
-
 def message_link(chat_id: int, message_id: int | None, username: str | None) -> str | None:
     """A t.me link to a message, when Telegram has one (supergroups and channels)."""
     if message_id is None:
@@ -181,33 +169,3 @@ def message_link(chat_id: int, message_id: int | None, username: str | None) -> 
     if s.startswith("-100"):
         return f"https://t.me/c/{s[4:]}/{message_id}"
     return None
-
-
-def _headline(d: Digest, lang: UiLanguage) -> str:
-    if d.title and d.title.strip():
-        return d.title.strip()
-    if d.sentences:
-        return d.sentences[0].strip()
-    return html.unescape(_TAG.sub("", text("untitled", lang)))
-
-
-def render_recent(
-    articles: Sequence[RecentArticle], lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH
-) -> str:
-    """A numbered list of recent articles (headline, link, hashtags) within ``limit``."""
-    lines: list[str] = []
-    header = text("recent_header", lang, count=len(articles))
-    for i, item in enumerate(articles, 1):
-        headline = _esc(_clip(_headline(item.digest, lang), RECENT_LINE_MAX))
-        if item.link:
-            headline = f'<a href="{html.escape(item.link, quote=True)}">{headline}</a>'
-        tags = " ".join(_hashtags(item.digest.tags)[:3])
-        line = f"{i}. {headline}" + (f" {tags}" if tags else "")
-        candidate = "\n".join([header, *lines, line])
-        left = len(articles) - i
-        more = "\n" + text("recent_more", lang, count=left) if left else ""
-        if telegram_length(candidate + more) > limit:
-            more = text("recent_more", lang, count=len(articles) - len(lines))
-            return "\n".join([header, *lines, more])
-        lines.append(line)
-    return "\n".join([header, *lines])

@@ -1,8 +1,9 @@
-"""A composed daily digest → one or more Telegram HTML messages.
+"""A composed digest → one or more Telegram HTML messages.
 
 What goes in (filtering, merging, ranking, grouping) is decided by
 :func:`summarizer.compose`; this module only words and lays it out: a heading
-with the date in the chat's zone, one block per platform (``#DingTalk · 2``),
+(the date in the chat's zone for the daily digest, "the last 24 hours" for
+``/summary`` alone), one block per platform (``#DingTalk · 2``),
 one line per story (its gist, linked to the original message where Telegram
 has a link, ``×2`` when merged).  A digest longer than one message is split
 between lines, never inside a tag, and each part stays within Telegram's
@@ -23,8 +24,10 @@ __all__ = [
     "format_date",
     "format_time",
     "format_when",
+    "render_composed",
     "render_daily",
     "render_empty_day",
+    "render_roll_up",
 ]
 
 _NOT_WORD = re.compile(r"\W+")
@@ -80,7 +83,23 @@ def _entry_line(entry: Entry) -> str:
 def render_daily(
     digest: DailyDigest, day: date, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH
 ) -> list[str]:
-    """The digest as messages, in order; empty when the digest is empty.
+    """The daily digest of ``day`` as messages, in order; empty when the digest is empty."""
+    title = text("daily_heading", lang, date=format_date(day, lang))
+    return render_composed(digest, title, lang, limit=limit)
+
+
+def render_roll_up(
+    digest: DailyDigest, hours: int, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH
+) -> list[str]:
+    """What was shared in the last ``hours`` as messages (``/summary`` alone)."""
+    title = text("roll_up_heading", lang, hours=hours)
+    return render_composed(digest, title, lang, limit=limit)
+
+
+def render_composed(
+    digest: DailyDigest, title: str, lang: UiLanguage, *, limit: int = MAX_MESSAGE_LENGTH
+) -> list[str]:
+    """The digest as messages under ``title`` (HTML), in order; empty when it is empty.
 
     Parts break between lines; a group cut in two repeats its heading at the
     top of the next part so every part reads on its own.
@@ -89,7 +108,7 @@ def render_daily(
         return []
     stories = len(digest.entries)
     head = [
-        text("daily_heading", lang, date=format_date(day, lang)),
+        title,
         text(
             "daily_counts", lang, articles=sum(g.articles for g in digest.groups), stories=stories
         ),

@@ -374,6 +374,21 @@ class Storage:
             rows = await cur.fetchall()
         return [_article(r) for r in reversed(list(rows))]
 
+    async def recent_articles_with_text(
+        self, chat_id: int, since: datetime, *, limit: int = 500
+    ) -> list[tuple[StoredArticle, str]]:
+        """Like :meth:`recent_articles`, each with its text (what ``compose`` compares)."""
+        async with self._db.execute(
+            f"""
+            SELECT {_ARTICLE_COLUMNS}, text FROM articles
+            WHERE chat_id = ? AND created_at >= ?
+            ORDER BY created_at DESC, id DESC LIMIT ?
+            """,
+            (chat_id, _ts(since), limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(_article(r[:-1]), r[-1]) for r in reversed(list(rows))]
+
     # --- daily digests: subscriptions, filters, chat settings ------------------
 
     async def set_subscription(

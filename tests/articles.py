@@ -9,12 +9,14 @@ sentences, and (for some) a list of points.
 from __future__ import annotations
 
 __all__ = [
+    "DINGTALK_ARTICLE",
     "EN_ARTICLE",
     "HTMLISH_ARTICLE",
     "MARKDOWN_ARTICLE",
     "SPLIT_PART_1",
     "SPLIT_PART_2",
     "ZH_HANS_ARTICLE",
+    "ZH_HANS_COPY",
     "ZH_HANT_ARTICLE",
 ]
 
@@ -28,6 +30,18 @@ ZH_HANS_ARTICLE = """星河云发布三季度财报，企业服务收入增长�
 二、推出面向中小企业的低价套餐；
 三、加强与本地软件厂商的合作。
 分析人士认为，星河云在价格竞争中守住了利润率，但海外业务仍处于亏损状态。
+"""
+
+#: The same story as ZH_HANS_ARTICLE, forwarded again with a channel's footer.
+ZH_HANS_COPY = ZH_HANS_ARTICLE + "（本文转载自 星河财经频道，欢迎订阅）\n"
+
+#: A DingTalk story (tagged #DingTalk by platforms.toml).
+DINGTALK_ARTICLE = """钉钉发布新版本，面向制造企业推出排班助手
+钉钉今天发布新版本，面向制造企业推出智能排班助手，帮助工厂按订单自动安排班次。
+钉钉产品负责人表示，新功能已在三百家工厂试用，排班时间平均缩短一半。
+新版本还加入了设备巡检表单，一线员工可以用手机拍照上报设备故障。
+钉钉计划在下个季度把排班助手开放给零售和物流行业的客户。
+分析人士认为，钉钉正在把重点从办公协同转向生产现场的数字化。
 """
 
 ZH_HANT_ARTICLE = """晨光電子宣布在台中設立新研發中心

@@ -14,6 +14,7 @@ from telegram.error import Forbidden
 from bot.digests import (
     AutoReplyGate,
     DigestScheduler,
+    daily_items,
     last_occurrence,
     next_occurrence,
     parse_time,
@@ -215,3 +216,40 @@ async def test_retention_purges_old_articles_and_their_records(storage: Storage)
     s.clock = lambda: NOW + timedelta(days=31)
     assert await s.purge() == 2
     assert await storage.delivery(CHAT, NOW.date().isoformat()) is None
+
+
+async def test_daily_items_link_to_the_message_or_else_the_page(storage: Storage) -> None:
+    rows = await storage.undelivered_articles(CHAT, NOW - timedelta(days=1))
+    article, body = rows[0]
+    [public] = daily_items(-1001234567, rows[:1], "desk")
+    assert public.key == f"{article.id:012d}" and public.text == body
+    assert public.link == f"https://t.me/desk/{article.message_id}"
+    [private_group] = daily_items(-1001234567, rows[:1], None)
+    assert private_group.link == f"https://t.me/c/1234567/{article.message_id}"
+    [no_link] = daily_items(CHAT, rows[:1], None)  # a private chat: no message links
+    assert no_link.link is None and no_link.received_at == article.created_at
+
+
+async def test_roll_up_covers_the_last_24_hours_delivered_or_not_without_filters(
+    storage: Storage,
+) -> None:
+    s = scheduler(storage, Sender())
+    await storage.add_filter(CHAT, "Northwind")  # the daily digest's filter, not /summary's
+    await storage.add_article(
+        chat_id=CHAT,
+        message_id=9,
+        text_hash="old",
+        text=ZH_HANS_ARTICLE + "旧闻。",
+        digest=summarize(ZH_HANS_ARTICLE),
+        source="private",
+        created_at=NOW - timedelta(hours=25),
+    )
+    await s.deliver(CHAT, NOW.date())  # the filtered digest took one article
+    assert len(await storage.undelivered_articles(CHAT, NOW - timedelta(days=2))) == 3
+    rolled_up = await s.roll_up(CHAT, "en")  # all three of the last 24 hours, not the old one
+    assert len(rolled_up.article_ids) == 3 and rolled_up.digest.total == 3
+    assert rolled_up.parts[0].startswith("<b>Shared here in the last 24 hours</b>\n")
+    assert "Daily digest" not in "".join(rolled_up.parts)
+    assert len(rolled_up.parts) > 1  # part_limit 90: split like the daily digest
+    s.clock = lambda: NOW + timedelta(days=2)
+    assert (await s.roll_up(CHAT, "en")).parts == ()  # nothing in the window: no parts

@@ -7,10 +7,8 @@ from hypothesis import strategies as st
 
 from bot.render import (
     MAX_MESSAGE_LENGTH,
-    RecentArticle,
     message_link,
     render_digest,
-    render_recent,
     telegram_length,
 )
 from summarizer import Digest, Stats
@@ -131,24 +129,6 @@ def test_any_digest_renders_to_valid_html_within_the_limit(
     plain = parse_html(html)
     assert utf16_length(plain) <= MAX_MESSAGE_LENGTH
     assert telegram_length(html) == utf16_length(plain)
-
-
-def test_recent_list_links_headlines_and_fits() -> None:
-    items = [
-        RecentArticle(digest(title=f"<标题{i}> " + "字" * 200), f"https://t.me/c/1/{i}")
-        for i in range(40)
-    ]
-    html = render_recent(items, "zh-Hans")
-    plain = parse_html(html)
-    assert utf16_length(plain) <= MAX_MESSAGE_LENGTH
-    assert html.startswith("<b>过去 24 小时分享的 40 篇文章</b>\n1. ")
-    assert '<a href="https://t.me/c/1/0">&lt;标题0&gt; ' in html
-    assert plain.rstrip().endswith("篇")  # "……另有 N 篇"
-
-
-def test_recent_list_without_titles_uses_the_first_sentence() -> None:
-    html = render_recent([RecentArticle(digest(title=None), None)], "en")
-    assert html == "<b>1 articles shared in the last 24 hours</b>\n1. 第一句。 #DingTalk #Alibaba"
 
 
 def test_message_links() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.render import telegram_length
-from bot.render_daily import format_date, render_daily, render_empty_day
+from bot.render_daily import format_date, render_daily, render_empty_day, render_roll_up
 from summarizer.compose import DailyDigest, Entry, Group
 from tests.fakes.telegram_html import parse_html
 
@@ -58,6 +58,24 @@ def test_groups_counts_links_and_escaping() -> None:
 
 def test_an_empty_digest_is_no_message() -> None:
     assert render_daily(DailyDigest(groups=()), DAY, "en") == []
+    assert render_roll_up(DailyDigest(groups=()), 24, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("zh-Hans", "<b>过去 24 小时分享的文章</b>"),
+        ("zh-Hant", "<b>過去 24 小時分享的文章</b>"),
+        ("en", "<b>Shared here in the last 24 hours</b>"),
+    ],
+)
+def test_the_roll_up_is_the_daily_layout_under_its_own_heading(lang: str, heading: str) -> None:
+    d = digest(Group("DingTalk", (entry("钉钉推出排班助手", 2, ("https://t.me/desk/5",)),)))
+    [message] = render_roll_up(d, 24, lang)  # type: ignore[arg-type]
+    [daily] = render_daily(d, DAY, lang)  # type: ignore[arg-type]
+    first, *rest = message.split("\n")
+    assert first == heading
+    assert rest == daily.split("\n")[1:]  # counts, groups and lines exactly as the daily digest
 
 
 @pytest.mark.parametrize("limit", [120, 300, 4096])

@@ -113,7 +113,7 @@ async def test_recent_articles_window_order_and_limit(tmp_path: Path) -> None:
                 chat_id=-100,
                 message_id=i,
                 text_hash=f"h{i}",
-                text="t",
+                text=f"text {i}",
                 digest=DIGEST,
                 source="group",
                 created_at=now - timedelta(hours=hours_ago),
@@ -123,6 +123,13 @@ async def test_recent_articles_window_order_and_limit(tmp_path: Path) -> None:
         newest = await store.recent_articles(-100, now - timedelta(hours=24), limit=2)
         assert [a.message_id for a in newest] == [2, 3]  # the newest two
         assert await store.recent_articles(-999, now - timedelta(hours=24)) == []
+        # the same window with each article's text, for the /summary roll-up
+        with_text = await store.recent_articles_with_text(-100, now - timedelta(hours=24))
+        assert [(a, body) for a, body in with_text] == [(a, f"text {a.message_id}") for a in recent]
+        newest_with_text = await store.recent_articles_with_text(
+            -100, now - timedelta(hours=24), limit=2
+        )
+        assert [a for a, _ in newest_with_text] == newest
     finally:
         await store.close()
 

@@ -6,7 +6,7 @@ link previews off and a reply that survives a deleted original.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import LinkPreviewOptions, Message, ReplyParameters, Update
@@ -27,6 +27,7 @@ __all__ = [
     "auto_reply",
     "reply_digest",
     "reply_html",
+    "reply_parts",
     "track_chat",
     "typing",
     "ui_language",
@@ -52,6 +53,17 @@ async def reply_html(message: Message, html: str, *, reply_to: int | None = None
             allow_sending_without_reply=True,
         ),
     )
+
+
+async def reply_parts(message: Message, parts: Sequence[str]) -> None:
+    """Send ``parts`` in order: the first as a reply to ``message``, the rest after it."""
+    for i, part in enumerate(parts):
+        if i == 0:
+            await reply_html(message, part)
+        else:  # same chat and topic, no quote: they read as one answer
+            await message.reply_text(
+                part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, do_quote=False
+            )
 
 
 async def reply_digest(

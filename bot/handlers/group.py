@@ -3,8 +3,9 @@
 ``/summary`` replying to a message digests it (a document's text, or the
 articles behind its links when it is mostly links); ``/summary <text>``
 digests the text and ``/summary <url>`` the linked article; ``/summary``
-alone lists what was shared in the last 24 hours or explains how to use
-it, privacy mode included.  Ordinary group messages
+alone rolls up what was shared in the last 24 hours like the daily digest
+(duplicates merged, grouped by platform; :meth:`DigestScheduler.roll_up`)
+or explains how to use it, privacy mode included.  Ordinary group messages
 never get a reply (unless an admin turned ``/auto on``); long ones are
 stored when the bot can see them.
 """
@@ -17,7 +18,7 @@ from telegram import Bot, Chat, ChatMember, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CommandHandler, MessageHandler, filters
 
-from bot.handlers.common import answer_article, auto_reply, reply_html, ui_language
+from bot.handlers.common import answer_article, auto_reply, reply_html, reply_parts, ui_language
 from bot.handlers.documents import answer_document
 from bot.handlers.links import answer_links
 from bot.ingest import (
@@ -32,7 +33,6 @@ from bot.ingest import (
 from bot.links import links_to_read, message_urls
 from bot.messages import UiLanguage
 from bot.messages import text as t
-from bot.render import RecentArticle, message_link, render_recent
 from bot.service import text_hash
 from bot.services import Services
 from summarizer import SummarizerError, looks_like_article
@@ -148,13 +148,9 @@ async def summary(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -
 
 async def _recent_or_usage(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -> None:
     chat = message.chat
-    recent = await svc.digests.recent(chat.id)
-    if recent:
-        items = [
-            RecentArticle(a.digest, message_link(chat.id, a.message_id, chat.username))
-            for a in recent
-        ]
-        await reply_html(message, render_recent(items, lang))
+    rolled_up = await svc.scheduler.roll_up(chat.id, lang)
+    if rolled_up.parts:
+        await reply_parts(message, rolled_up.parts)
     elif chat.type == Chat.PRIVATE:
         await reply_html(message, t("help_private", lang))
     elif await sees_all_messages(bot, chat.id):

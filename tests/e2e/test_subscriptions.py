@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.storage import Storage
 from summarizer import summarize
-from tests.articles import EN_ARTICLE, ZH_HANS_ARTICLE
+from tests.articles import DINGTALK_ARTICLE, EN_ARTICLE, ZH_HANS_ARTICLE, ZH_HANS_COPY
 from tests.e2e.conftest import Harness, Starter
 from tests.fakes.builders import command
 from tests.fakes.telegram_server import FakeTelegram
@@ -18,17 +18,6 @@ USER = 4242
 GROUP = -1004242
 ADMIN = 77
 MEMBER = 78
-
-#: Made up for these tests: a DingTalk story (tagged #DingTalk by platforms.toml).
-DINGTALK_ARTICLE = """钉钉发布新版本，面向制造企业推出排班助手
-钉钉今天发布新版本，面向制造企业推出智能排班助手，帮助工厂按订单自动安排班次。
-钉钉产品负责人表示，新功能已在三百家工厂试用，排班时间平均缩短一半。
-新版本还加入了设备巡检表单，一线员工可以用手机拍照上报设备故障。
-钉钉计划在下个季度把排班助手开放给零售和物流行业的客户。
-分析人士认为，钉钉正在把重点从办公协同转向生产现场的数字化。
-"""
-#: The same story as ZH_HANS_ARTICLE, forwarded again with a channel's footer.
-ZH_HANS_COPY = ZH_HANS_ARTICLE + "（本文转载自 星河财经频道，欢迎订阅）\n"
 
 FIXED = datetime(2025, 3, 10, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai and Taipei, 01:00 in Berlin
 
