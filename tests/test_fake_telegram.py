@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -135,3 +136,24 @@ def test_multipart_and_json_bodies_are_understood(fake: FakeTelegram) -> None:
     assert as_json.json()["result"]["text"] == "json"
     wrong = httpx.post(f"{fake.base_url}123:wrong/getMe", timeout=10)
     assert wrong.status_code == 401
+
+
+def test_a_held_request_waits_then_is_answered_or_dropped(fake: FakeTelegram) -> None:
+    fake.chat(5)
+    hold = fake.hold_when(lambda method, params: params.get("text") == "held")
+    with ThreadPoolExecutor(2) as pool:
+        answered = pool.submit(api, fake, "sendMessage", chat_id=5, text="held")
+        assert hold.arrived.wait(10)
+        assert hold.method == "sendMessage" and hold.params["chat_id"] == 5
+        assert api(fake, "sendMessage", chat_id=5, text="other").json()["ok"]  # others go on
+        assert not answered.done() and [c.text for c in fake.sent(5)] == ["other"]
+        hold.release()
+        assert answered.result(10).json()["result"]["message_id"] == 2
+        # only the first match is held; a second hold drops its request unanswered
+        dropped = fake.hold_when(lambda method, params: params.get("text") == "held")
+        lost = pool.submit(api, fake, "sendMessage", chat_id=5, text="held")
+        assert dropped.arrived.wait(10)
+        dropped.drop()
+        with pytest.raises(httpx.RemoteProtocolError):
+            lost.result(10)
+    assert [c.text for c in fake.sent(5)] == ["other", "held"]  # the dropped one: nothing

@@ -68,15 +68,17 @@ class BotProcess:
         self.log = tmp_path / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> subprocess.Popen[bytes]:
-        env = bot_env(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_BASE_URL=self.fake.base_url,
-            TELEGRAM_BASE_FILE_URL=self.fake.base_file_url,
-            DATABASE_PATH=str(self.database),
-            FORWARD_MERGE_SECONDS="0.2",
-            LOG_LEVEL="DEBUG",
-        )
+    def start(self, **settings: str) -> subprocess.Popen[bytes]:
+        """``python -m bot`` against the fake; ``settings`` add to or override the defaults."""
+        defaults = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_BASE_URL": self.fake.base_url,
+            "TELEGRAM_BASE_FILE_URL": self.fake.base_file_url,
+            "DATABASE_PATH": str(self.database),
+            "FORWARD_MERGE_SECONDS": "0.2",
+            "LOG_LEVEL": "DEBUG",
+        }
+        env = bot_env(**{**defaults, **settings})
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bot"],

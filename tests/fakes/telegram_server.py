@@ -5,7 +5,8 @@ the way Telegram does: ``{"ok": true, "result": …}`` or an error with
 Telegram's code and wording.  It keeps a queue of updates for long-poll
 ``getUpdates`` (offsets confirm), validates ``sendMessage`` HTML like
 Telegram (see :mod:`tests.fakes.telegram_html`), can inject 429/403/400
-per method, chat and call, and records every call for assertions.
+per method, chat and call, can hold a request unanswered (to kill the bot
+while it waits), and records every call for assertions.
 
 The application under test talks to it with
 ``base_url=server.base_url`` and ``base_file_url=server.base_file_url``.
@@ -28,7 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.fakes.telegram_html import EntityParseError, parse_html, utf16_length
 
-__all__ = ["BOT_ID", "BOT_USERNAME", "TOKEN", "Call", "FakeTelegram", "Fault"]
+__all__ = ["BOT_ID", "BOT_USERNAME", "TOKEN", "Call", "FakeTelegram", "Fault", "Hold"]
 
 #: Shaped like a real token so settings validation accepts it.
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno"
@@ -101,6 +102,37 @@ class Fault:
     skip: int = 0  # matching calls that succeed before the fault starts
 
 
+@dataclass(eq=False)
+class Hold:
+    """A request held unanswered (see :meth:`FakeTelegram.hold_when`).
+
+    ``arrived`` is set when the first matching request comes in; ``method``
+    and ``params`` are then what it asked.  The request gets no answer until
+    :meth:`release` (answered as usual) or :meth:`drop` (the connection is
+    closed unanswered: nothing happened, nothing is recorded).  Stopping the
+    server drops it.
+    """
+
+    predicate: Callable[[str, dict[str, Any]], bool]
+    arrived: threading.Event = field(default_factory=threading.Event)
+    method: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    _decided: threading.Event = field(default_factory=threading.Event)
+    _answer: bool = False
+
+    def release(self) -> None:
+        self._answer = True
+        self._decided.set()
+
+    def drop(self) -> None:
+        self._decided.set()
+
+    def wait(self) -> bool:
+        """(In the request's thread) until decided; True: answer it, False: drop it."""
+        self._decided.wait()
+        return self._answer
+
+
 @dataclass(slots=True)
 class _Chat:
     id: int
@@ -140,6 +172,7 @@ class FakeTelegram:
         self._polls_started = 0
         self._calls: list[Call] = []
         self._faults: list[Fault] = []
+        self._holds: list[Hold] = []
         self._chats: dict[int, _Chat] = {}
         self._admins: set[int] = set()
         self._member_status: dict[tuple[int, int], str] = {}
@@ -164,6 +197,9 @@ class FakeTelegram:
         with self._lock:
             self._closed = True
             self._lock.notify_all()
+            holds, self._holds = self._holds, []
+        for hold in holds:
+            hold.drop()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -342,6 +378,30 @@ class FakeTelegram:
             self._faults.append(
                 Fault(method, code, description or default, chat_id, times, retry_after, skip)
             )
+
+    def hold_when(self, predicate: Callable[[str, dict[str, Any]], bool]) -> Hold:
+        """Hold the first request for which ``predicate(method, params)`` is true.
+
+        It is neither answered nor recorded until the returned :class:`Hold` is
+        released or dropped (or the server stops): the client is left waiting
+        for its answer.  ``predicate`` runs in the server's request thread.
+        """
+        hold = Hold(predicate)
+        with self._lock:
+            if self._closed:
+                hold.drop()
+            else:
+                self._holds.append(hold)
+        return hold
+
+    def _hold_for(self, method: str, params: dict[str, Any]) -> Hold | None:
+        with self._lock:
+            for hold in self._holds:
+                if not hold.arrived.is_set() and hold.predicate(method, params):
+                    hold.method, hold.params = method, params
+                    hold.arrived.set()
+                    return hold
+        return None
 
     def block(self, chat_id: int) -> None:
         """The user of ``chat_id`` blocked the bot: every send there gets 403 from now on."""
@@ -724,6 +784,10 @@ class _Handler(BaseHTTPRequestHandler):
             method = url.path[len(token_prefix) :]
             params = {k: _decode(k, v[-1]) for k, v in parse_qs(url.query).items()}
             params.update(_parse_body(self.headers.get("Content-Type", ""), body))
+            hold = self.fake._hold_for(method, params)
+            if hold is not None and not hold.wait():
+                self.close_connection = True  # dropped: the client gets no answer at all
+                return
             status, answer = self.fake.handle(method, params)
         data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
         self._reply(status, data, "application/json")

@@ -1,0 +1,149 @@
+"""Kill ``python -m bot`` in the middle of a daily digest: each part still arrives exactly once.
+
+A real process, SIGKILLed while Telegram (the fake) holds the answer to the
+digest's second message: part 1 was sent and recorded, part 2 is in flight
+and Telegram never delivers it.  The next start must send the remaining
+parts, each once, in order, and mark the delivery sent.
+
+The digest is triggered by the start-up catch-up (a subscription whose time
+passed a moment ago), which goes through the same ``deliver`` as the daily
+job: deterministic and immediate, where the JobQueue would need the next
+minute boundary of the real clock (``/subscribe`` takes minutes, not
+seconds).  The in-process crash test in ``test_subscriptions.py`` covers the
+job itself.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.storage import Storage
+from tests.e2e.test_process import START_TIMEOUT, BotProcess
+from tests.fakes.telegram_server import FakeTelegram
+
+CHAT = 4343
+#: Enough distinct stories for a digest of three messages (about 20 lines fit in one).
+STORIES = 40
+SETTINGS = {"DEFAULT_TIMEZONE": "UTC", "LOG_LEVEL": "INFO"}
+
+_SYLLABLES = "ba ko ri sen tal vu mor dan fei gol hun jar lem nok pir sud tov wen yal zor".split()
+
+
+def made_up_story(n: int) -> str:
+    """Story ``n``: a long title and six sentences of made-up words.
+
+    Its own random words, so no two stories share enough to be merged into
+    one; the long title makes each digest line long (fewer stories per part).
+    """
+    rng = random.Random(f"story-{n}")
+
+    def word(syllables: int) -> str:
+        return "".join(rng.choice(_SYLLABLES) for _ in range(syllables))
+
+    title = " ".join(word(4).capitalize() for _ in range(20))
+    body = [
+        " ".join(word(rng.randint(1, 3)) for _ in range(12)).capitalize() + "." for _ in range(6)
+    ]
+    return "\n".join([title, *body])
+
+
+@pytest.fixture
+def process(tmp_path: Path) -> Iterator[BotProcess]:
+    with FakeTelegram() as fake:
+        bot = BotProcess(fake, tmp_path)
+        try:
+            yield bot
+        finally:
+            bot.stop()  # the running one, if a step failed; each run ends before the next
+
+
+def delivery_row(database: Path) -> tuple[str, list[str], list[int]]:
+    """The chat's only delivery (status, parts, sent message ids), read-only."""
+    with closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as db:
+        rows = db.execute("SELECT chat_id, status, parts, sent_ids FROM deliveries").fetchall()
+    [(chat_id, status, parts, sent_ids)] = rows
+    assert chat_id == CHAT
+    return status, json.loads(parts), json.loads(sent_ids)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0
+
+
+async def test_sigkill_during_delivery_then_restart_sends_each_part_once(
+    process: BotProcess,
+) -> None:
+    fake = process.fake
+
+    # run 1: the chat shares the stories; the real bot summarizes and stores them
+    first = process.start(**SETTINGS)
+    await fake.wait_for(lambda: fake.polls_started, timeout=START_TIMEOUT, what="polling")
+    for n in range(STORIES):
+        fake.send(CHAT, made_up_story(n))
+    await fake.wait_sent(CHAT, STORIES, timeout=START_TIMEOUT)  # one summary each
+    stop(first)
+    replies = len(fake.sent(CHAT))
+
+    # subscribed yesterday for two minutes ago: the next start owes today's digest
+    now = datetime.now(UTC)
+    due = now - timedelta(minutes=2)
+    store = await Storage.connect(process.database)
+    try:
+        await store.set_subscription(
+            CHAT, hour=due.hour, minute=due.minute, timezone="UTC", now=now - timedelta(days=1)
+        )
+    finally:
+        await store.close()
+
+    # run 2: part 1 goes out and is recorded; Telegram holds part 2; the bot is killed
+    def after_part_1(method: str, params: dict[str, Any]) -> bool:
+        return (
+            method == "sendMessage"
+            and params.get("chat_id") == CHAT
+            and len(fake.sent(CHAT)) > replies
+        )
+
+    hold = fake.hold_when(after_part_1)
+    second = process.start(**SETTINGS)
+    await fake.wait_for(hold.arrived.is_set, timeout=START_TIMEOUT, what="digest part 2")
+    [part_1] = fake.sent(CHAT)[replies:]
+    status, parts, sent_ids = delivery_row(process.database)
+    assert status == "sending" and len(parts) >= 3
+    assert sent_ids == [part_1.response["result"]["message_id"]]  # recorded before part 2
+    assert part_1.text == parts[0] and "Daily digest" in parts[0]
+    assert hold.params["text"] == parts[1]  # in flight
+
+    second.send_signal(signal.SIGKILL)
+    assert second.wait(timeout=10) == -signal.SIGKILL
+    hold.drop()  # the connection closes unanswered: Telegram never delivered part 2
+    assert delivery_row(process.database) == (status, parts, sent_ids)
+
+    # run 3: start-up resumes the delivery before it polls; then stop it cleanly
+    polls = fake.polls_started
+    third = process.start(**SETTINGS)
+    await fake.wait_for(
+        lambda: fake.polls_started > polls, timeout=START_TIMEOUT, what="polling after resume"
+    )
+    stop(third)
+
+    digest = fake.sent(CHAT)[replies:]
+    assert [c.text for c in digest] == parts  # every part once, in order, none twice
+    # and no other attempt reached Telegram (nothing failed, nothing resent)
+    assert [c.text for c in fake.calls("sendMessage") if c.chat_id == CHAT][replies:] == parts
+    status, _, sent_ids = delivery_row(process.database)
+    assert status == "sent"
+    assert sent_ids == [c.response["result"]["message_id"] for c in digest]
+    log = process.log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log
