@@ -37,9 +37,10 @@ class Weights:
     brief_lead: float = 0.7  # share from position in a one-paragraph brief
     digits: float = 2.0  # penalty per unit of digit density
     redundancy: float = 0.4  # word overlap above which a sentence repeats a chosen one
-    keep_ratio: float = 0.7  # add sentences scoring at least this share of the best
+    keep_ratio: float = 0.5  # add sentences scoring at least this share of the best
     section_ratio: float = 0.2  # ... or this share, for the best of a section not yet covered
     lede_complete: int = 25  # a brief's lede this long stands alone
+    long_sentence: int = 80  # content units; a longer sentence's score shrinks by long/units
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -74,15 +75,17 @@ def _degree(vecs: Sequence[dict[str, float]], norms: Sequence[float]) -> list[fl
     ]
 
 
-def _shape_factor(text: str, units: int, n_tokens: int, digit_penalty: float) -> float:
-    """Fragments, run-ons, lead-ins and digit-dense rows make poor digest sentences."""
+def _shape_factor(text: str, units: int, n_tokens: int, weights: Weights) -> float:
+    """Fragments, run-ons (which crowd a short digest), lead-ins and digit-dense rows
+    make poor digest sentences."""
     if n_tokens == 0 or units < 6:
         return 0.1
-    factor = 0.6 if units < 12 else 0.7 if units > 120 else 1.0
+    long = weights.long_sentence
+    factor = 0.6 if units < 12 else 1.0 if units <= long else long / units
     if text.endswith((":", "：")):  # it introduces a quote or a list: not a gist by itself
         factor *= 0.5
     digits = len(_DIGIT.findall(text))
-    return factor * max(0.05, 1.0 - digit_penalty * digits / max(1, len(text)))
+    return factor * max(0.05, 1.0 - weights.digits * digits / max(1, len(text)))
 
 
 def is_brief(article: Article) -> bool:
@@ -114,7 +117,7 @@ def score_sentences(
         if brief:
             lead = 1.0 if i == 0 else 0.0
             content = (1 - weights.brief_lead) * content + weights.brief_lead * lead
-        shape = _shape_factor(sent.text, sent.length, len(tokens[i]), weights.digits)
+        shape = _shape_factor(sent.text, sent.length, len(tokens[i]), weights)
         scores.append(content * shape)
     return scores
 
