@@ -15,7 +15,7 @@ from bot.config import (
 )
 from bot.errors import ConfigError
 
-TOKEN = "123456789:AAHexampleTokenForConfigTests_0123456"
+TOKEN = "7654321:AAHexampleTokenForConfigTests_0123456"
 ROOT = Path(__file__).resolve().parents[1]
 
 

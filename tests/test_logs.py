@@ -11,7 +11,7 @@ import pytest
 
 from bot.logs import REDACTED, SecretFilter, setup_logging
 
-TOKEN = "123456789:AAHsecretPartOfTheToken_abcdefghijk"
+TOKEN = "7654321:AAHsecretPartOfTheToken_abcdefghijk"
 
 
 @pytest.fixture

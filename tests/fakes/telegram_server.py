@@ -32,7 +32,7 @@ from tests.fakes.telegram_html import EntityParseError, parse_html, utf16_length
 __all__ = ["BOT_ID", "BOT_USERNAME", "TOKEN", "Call", "FakeTelegram", "Fault", "Hold"]
 
 #: Shaped like a real token so settings validation accepts it.
-TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno"
+TOKEN = "7654321:AAFakeTokenForTestsOnly_abcdefghijklmno"
 BOT_ID = int(TOKEN.split(":")[0])
 BOT_USERNAME = "zhaiyao_test_bot"
 MAX_TEXT = 4096
