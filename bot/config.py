@@ -103,13 +103,21 @@ def load_settings(
         ),
         webhook_url=_url("WEBHOOK_URL", env.get("WEBHOOK_URL"), ("https",)),
         webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0"),
-        webhook_port=_port(env.get("WEBHOOK_PORT", "8443")),
+        webhook_port=_whole(
+            "WEBHOOK_PORT", env.get("WEBHOOK_PORT", "8443"), 1, 65535, "a port number"
+        ),
         webhook_secret=_secret(env.get("WEBHOOK_SECRET")),
         forward_merge_seconds=_seconds(env.get("FORWARD_MERGE_SECONDS", "2.0")),
         fetch_allow_private_networks=_flag(
             "FETCH_ALLOW_PRIVATE_NETWORKS", env.get("FETCH_ALLOW_PRIVATE_NETWORKS", "false")
         ),
-        retention_days=_days(env.get("RETENTION_DAYS", "30")),
+        retention_days=_whole(
+            "RETENTION_DAYS",
+            env.get("RETENTION_DAYS", "30"),
+            1,
+            3650,
+            "a whole number of days",
+        ),
     )
 
 
@@ -158,14 +166,15 @@ def _url(name: str, value: str | None, schemes: tuple[str, ...]) -> str | None:
     return value
 
 
-def _port(value: str) -> int:
+def _whole(name: str, value: str, low: int, high: int, what: str) -> int:
+    """A whole number in [low, high], or a ConfigError naming the setting."""
     try:
-        port = int(value)
+        number = int(value)
     except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"WEBHOOK_PORT {value!r} must be a port number (1-65535)")
-    return port
+        number = low - 1
+    if not low <= number <= high:
+        raise ConfigError(f"{name} {value!r} must be {what} ({low}-{high})")
+    return number
 
 
 def _secret(value: str | None) -> str | None:
@@ -213,13 +222,3 @@ def fetch_allow_private_networks(
         env.update(_set(dotenv_values(dotenv_path)))
     env.update(_set(os.environ if environ is None else environ))
     return _flag("FETCH_ALLOW_PRIVATE_NETWORKS", env.get("FETCH_ALLOW_PRIVATE_NETWORKS", "false"))
-
-
-def _days(value: str) -> int:
-    try:
-        days = int(value)
-    except ValueError:
-        days = 0
-    if not 1 <= days <= 3650:
-        raise ConfigError(f"RETENTION_DAYS {value!r} must be a whole number of days (1-3650)")
-    return days

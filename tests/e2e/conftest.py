@@ -23,6 +23,7 @@ from telegram.ext import TypeHandler
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.services import Services
+from tests.e2e.bot_process import BotProcess
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 #: Long-poll timeout for tests: short, so nothing waits long on shutdown.
@@ -134,3 +135,14 @@ def start(fake: FakeTelegram, settings: Settings) -> Starter:
 async def bot(start: Starter) -> AsyncIterator[Harness]:
     async with start() as harness:
         yield harness
+
+
+@pytest.fixture
+def process(tmp_path: Path) -> Iterator[BotProcess]:
+    """A real ``python -m bot`` child against a fake Bot API; killed if a test leaves it up."""
+    with FakeTelegram() as fake:
+        bot = BotProcess(fake, tmp_path)
+        try:
+            yield bot
+        finally:
+            bot.stop()

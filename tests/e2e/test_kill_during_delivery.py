@@ -20,17 +20,13 @@ import random
 import signal
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.storage import Storage
-from tests.e2e.test_process import START_TIMEOUT, BotProcess
-from tests.fakes.telegram_server import FakeTelegram
+from tests.e2e.bot_process import START_TIMEOUT, BotProcess
 
 CHAT = 4343
 #: Enough distinct stories for a digest of three messages (about 20 lines fit in one).
@@ -56,16 +52,6 @@ def made_up_story(n: int) -> str:
         " ".join(word(rng.randint(1, 3)) for _ in range(12)).capitalize() + "." for _ in range(6)
     ]
     return "\n".join([title, *body])
-
-
-@pytest.fixture
-def process(tmp_path: Path) -> Iterator[BotProcess]:
-    with FakeTelegram() as fake:
-        bot = BotProcess(fake, tmp_path)
-        try:
-            yield bot
-        finally:
-            bot.stop()  # the running one, if a step failed; each run ends before the next
 
 
 def delivery_row(database: Path) -> tuple[str, list[str], list[int]]:

@@ -3,40 +3,15 @@ SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.articles import ZH_HANT_ARTICLE
-from tests.fakes.telegram_server import TOKEN, FakeTelegram
+from tests.e2e.bot_process import START_TIMEOUT, BotProcess, run_bot
+from tests.fakes.telegram_server import TOKEN
 
-ROOT = Path(__file__).resolve().parents[2]
 USER = 321
-START_TIMEOUT = 30.0
-
-
-def bot_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env.update(settings)
-    return env
-
-
-def run_bot(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,  # no .env there
-        env=bot_env(**settings),
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
 
 
 def test_missing_token_stops_start_up_naming_it(tmp_path: Path) -> None:
@@ -58,51 +33,6 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     assert result.returncode == 2 and "LOG_LEVEL 'LOUD'" in result.stderr  # token from .env
     result = run_bot(tmp_path, LOG_LEVEL="bogus")
     assert result.returncode == 2 and "LOG_LEVEL 'bogus'" in result.stderr  # env wins
-
-
-class BotProcess:
-    def __init__(self, fake: FakeTelegram, tmp_path: Path) -> None:
-        self.fake = fake
-        self.tmp_path = tmp_path
-        self.database = tmp_path / "db" / "bot.sqlite3"
-        self.log = tmp_path / "bot.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, **settings: str) -> subprocess.Popen[bytes]:
-        """``python -m bot`` against the fake; ``settings`` add to or override the defaults."""
-        defaults = {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": self.fake.base_url,
-            "TELEGRAM_BASE_FILE_URL": self.fake.base_file_url,
-            "DATABASE_PATH": str(self.database),
-            "FORWARD_MERGE_SECONDS": "0.2",
-            "LOG_LEVEL": "DEBUG",
-        }
-        env = bot_env(**{**defaults, **settings})
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot"],
-                cwd=self.tmp_path,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        return self.proc
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-
-@pytest.fixture
-def process(tmp_path: Path) -> Iterator[BotProcess]:
-    with FakeTelegram() as fake:
-        bot = BotProcess(fake, tmp_path)
-        try:
-            yield bot
-        finally:
-            bot.stop()
 
 
 async def test_sigkill_loses_nothing_and_sigterm_stops_cleanly(process: BotProcess) -> None:
