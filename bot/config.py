@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.errors import ConfigError
+from reader.errors import SettingError
+from reader.settings import parse_flag
 
 __all__ = [
     "DEFAULT_DATABASE_PATH",
@@ -195,17 +197,11 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
-
-
 def _flag(name: str, value: str) -> bool:
-    lowered = value.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ConfigError(f"{name} {value!r} must be true or false")
+    try:
+        return parse_flag(name, value)
+    except SettingError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def fetch_allow_private_networks(

@@ -1,6 +1,6 @@
 """Links in messages → fetched articles, with one shared, address-checked HTTP client.
 
-:mod:`bot.fetch` does the safe fetching; this module decides *which* links of
+:mod:`reader.fetch` does the safe fetching; this module decides *which* links of
 a message to read and holds the client the whole bot shares (one connection
 pool instead of one per link).  The client is made in ``post_init`` and
 closed in ``post_shutdown``, like the database.
@@ -15,7 +15,7 @@ import httpx
 from telegram import Message, MessageEntity
 
 from bot.errors import FetchError
-from bot.fetch import (
+from reader.fetch import (
     DEFAULT_TIMEOUT,
     MAX_FETCH_BYTES,
     MAX_REDIRECTS,
@@ -83,7 +83,7 @@ class LinkReader:
     """Fetches links for every chat through one guarded :class:`httpx.AsyncClient`.
 
     Build it anywhere; :meth:`open` it in the event loop.  ``timeout``,
-    ``max_bytes`` and ``max_redirects`` are :mod:`bot.fetch`'s defaults (about
+    ``max_bytes`` and ``max_redirects`` are :mod:`reader.fetch`'s defaults (about
     10 s, 5 MB, 5 redirects); they are attributes so a test can shorten them
     on a running bot without a setting nobody else needs.
     """

@@ -52,17 +52,17 @@ class _SourceError(Exception):
 
 
 def _fetch(url: str) -> tuple[str, str | None]:
-    """The CLI's one network access: a link's article via the bot's guarded fetcher."""
+    """The CLI's one network access: a link's article via the reader's guarded fetcher."""
     import asyncio
 
-    from bot.config import fetch_allow_private_networks
-    from bot.errors import ConfigError, FetchError
-    from bot.fetch import fetch_url
+    from reader.errors import FetchError, SettingError
+    from reader.fetch import fetch_url
+    from reader.settings import allow_private_networks
 
     try:
-        allow_private = fetch_allow_private_networks(dotenv_path=None)
+        allow_private = allow_private_networks()
         fetched = asyncio.run(fetch_url(url, allow_private=allow_private))
-    except ConfigError as exc:
+    except SettingError as exc:
         raise _SourceError(str(exc)) from exc
     except FetchError as exc:
         raise _SourceError(f"cannot summarize the link ({exc.reason}): {exc}") from exc
@@ -78,7 +78,7 @@ def _read_source(source: str | None) -> tuple[str, str | None]:
     scheme, sep, _ = source.partition("://")
     if sep and scheme.isascii() and scheme.isalpha():  # a link (ftp:// etc. get a clear refusal)
         return _fetch(source)
-    from summarizer.documents import SUPPORTED_EXTENSIONS, extract_document, kind_for
+    from reader.documents import SUPPORTED_EXTENSIONS, extract_document, kind_for
     from summarizer.errors import SummarizerError
 
     path = Path(source)

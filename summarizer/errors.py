@@ -21,7 +21,7 @@ Reason = Literal[
     "corrupt",
     "encrypted",
 ]
-#: Why a fetched page is not an article (see :func:`summarizer.documents.classify_page`).
+#: Why a fetched page is not an article (see :func:`reader.documents.classify_page`).
 PageReason = Literal["verification_page", "login_wall", "paywall", "error_page", "too_little_text"]
 
 

@@ -14,17 +14,17 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from summarizer.documents import (
+from reader.documents import (
     MAX_DOCUMENT_BYTES,
     MIN_PAGE_UNITS,
     SUPPORTED_EXTENSIONS,
     Page,
-    _common_hanzi,
     classify_page,
     decode_text,
     extract_document,
     extract_page,
 )
+from reader.encodings import _common_hanzi
 from summarizer.errors import NotArticleError, SummarizerError, UnsupportedInputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -539,7 +539,7 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_heavy_libraries_are_imported_lazily() -> None:
     code = (
-        "import sys, summarizer.documents\n"
+        "import sys, reader.documents\n"
         "heavy = {'trafilatura', 'pypdf', 'docx', 'charset_normalizer', 'lxml'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

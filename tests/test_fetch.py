@@ -1,4 +1,4 @@
-"""bot.fetch against HTTP servers the tests start on 127.0.0.1 (and 127.0.0.2)."""
+"""reader.fetch against HTTP servers the tests start on 127.0.0.1 (and 127.0.0.2)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from fpdf import FPDF
 from hypothesis import given
 from hypothesis import strategies as st
 
-import bot.fetch as fetch
+import reader.fetch as fetch
 from bot.errors import FetchError
-from bot.fetch import (
+from reader.fetch import (
     USER_AGENT,
     check_url,
     fetch_url,
@@ -581,8 +581,8 @@ def test_pick_article_urls() -> None:
 
 
 def test_the_fetcher_reads_no_environment() -> None:
-    # settings are read in bot.config only (FETCH_ALLOW_PRIVATE_NETWORKS is tested there)
-    source = (ROOT / "bot" / "fetch.py").read_text(encoding="utf-8")
+    # settings are read in reader.settings and bot.config only (tested there)
+    source = (ROOT / "reader" / "fetch.py").read_text(encoding="utf-8")
     assert "os.environ" not in source and "getenv" not in source
     assert "FETCH_ALLOW_PRIVATE_NETWORKS" not in source.split('"""', 2)[2]  # docstring aside
 
@@ -625,3 +625,15 @@ def test_cli_link_errors_are_one_line(server: Server, path: str, allow: bool, re
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert reason in result.stderr
+
+
+def test_summarizer_and_reader_do_not_import_the_bot() -> None:
+    # the pure library and the reader stand without the Telegram shell
+    for package in ("summarizer", "reader"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert "from bot" not in text and "import bot" not in text, path
+    for path in (ROOT / "summarizer").rglob("*.py"):
+        if path.name != "__main__.py":  # the CLI wires reader and summarizer together
+            text = path.read_text(encoding="utf-8")
+            assert "from reader" not in text and "import reader" not in text, path

@@ -23,7 +23,7 @@ from bot.handlers.links import typing_while_slow
 from bot.messages import UiLanguage, error_text
 from bot.messages import text as t
 from bot.services import Services
-from summarizer.documents import (
+from reader.documents import (
     MAX_DOCUMENT_BYTES,
     SUPPORTED_EXTENSIONS,
     extract_document,

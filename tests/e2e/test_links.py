@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-import bot.fetch as fetch
+import reader.fetch as fetch
 from tests.e2e.conftest import Harness, Starter
 from tests.fakes.article_server import ARTICLES, ArticleServer
 from tests.fakes.builders import channel_origin, command

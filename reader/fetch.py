@@ -35,14 +35,14 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from bot.errors import FetchError
-from summarizer.documents import (
+from reader.documents import (
     Page,
     decode_text,
     ensure_article,
     extract_document,
     extract_page,
 )
+from reader.errors import FetchError
 from summarizer.errors import NotArticleError, UnsupportedInputError
 
 __all__ = [

@@ -1,0 +1,16 @@
+"""Where article text comes from: bytes, files and URLs in, text (with title and URL) out.
+
+- :mod:`reader.documents`: .txt/.md/.html/.pdf/.docx bytes → text, and web
+  pages → their article (refusing verification, login, paywall and error pages);
+- :mod:`reader.fetch`: the guarded HTTP fetcher (SSRF guard, size cap,
+  redirects checked hop by hop, one deadline) and link heuristics;
+- :mod:`reader.settings`: ``FETCH_ALLOW_PRIVATE_NETWORKS``.
+
+It knows nothing of Telegram or storage; the summarizer does not import it.
+"""
+
+from __future__ import annotations
+
+from reader.errors import FetchError, ReaderError, SettingError
+
+__all__ = ["FetchError", "ReaderError", "SettingError"]

@@ -1,0 +1,129 @@
+"""Documents and web pages in, plain article text out.
+
+Pure: bytes in, text out; no network, no Telegram, no database.  The bot and
+the CLI fetch or download the bytes, this module reads them:
+
+- :func:`extract_document` reads ``.txt`` (any common encoding, see
+  :func:`decode_text`), ``.md``, ``.html``/``.htm``, ``.pdf`` (its text
+  layer) and ``.docx``, keeping line structure (headings, paragraphs, list
+  items), because the summarizer reads structure from lines.
+- :func:`extract_page` extracts the article of an HTML page (trafilatura) and
+  refuses pages that are not the article (:func:`classify_page`): anti-bot
+  verification, login walls, paywalls, error pages, near-empty pages.  A
+  digest of "please verify you are human" must never be made.
+
+trafilatura, pypdf, python-docx and charset-normalizer are imported inside
+the functions that need them: ``python -m summarizer`` must start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from reader.docx import _read_docx
+from reader.encodings import _html_charset, decode_text
+from reader.limits import (
+    _KIND_BY_EXTENSION,
+    _KIND_BY_MIME,
+    MAX_DOCUMENT_BYTES,
+    MAX_TEXT_CHARS,
+    MIN_PAGE_UNITS,
+    SUPPORTED_EXTENSIONS,
+    Document,
+    DocumentKind,
+)
+from reader.markdown import _markdown_to_text
+from reader.page import Page, classify_page, ensure_article, extract_page
+from reader.pdf import _read_pdf
+from summarizer.errors import UnsupportedInputError
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MIN_PAGE_UNITS",
+    "SUPPORTED_EXTENSIONS",
+    "Document",
+    "DocumentKind",
+    "Page",
+    "classify_page",
+    "decode_text",
+    "ensure_article",
+    "extract_document",
+    "extract_page",
+    "kind_for",
+]
+
+
+def kind_for(filename: str | None, mime_type: str | None = None) -> DocumentKind | None:
+    """The document kind a file name (or, failing that, a MIME type) announces."""
+    if filename:
+        kind = _KIND_BY_EXTENSION.get(PurePath(filename).suffix.lower())
+        if kind is not None:
+            return kind
+    if mime_type:
+        return _KIND_BY_MIME.get(mime_type.split(";")[0].strip().lower())
+    return None
+
+
+def _sniff(data: bytes) -> DocumentKind | None:
+    head = data[:1024].lstrip()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return None
+
+
+def _unsupported(filename: str) -> UnsupportedInputError:
+    suffix = PurePath(filename).suffix.lower() or filename or "this file"
+    hint = " (save it as .docx)" if suffix in (".doc", ".rtf", ".odt", ".wps") else ""
+    return UnsupportedInputError(
+        "unsupported_format",
+        f"{suffix} files are not supported{hint}; supported: {', '.join(SUPPORTED_EXTENSIONS)}",
+    )
+
+
+def extract_document(data: bytes, filename: str, mime_type: str | None = None) -> Document:
+    """Read a document's text, keeping its line structure.
+
+    The kind comes from the file name's extension, else the MIME type, else
+    the first bytes (``%PDF-``, a zip, ``<html``).  Raises
+    :class:`UnsupportedInputError` (``too_large``, ``unsupported_format``,
+    ``empty``, ``binary``, ``undecodable``, ``no_text_layer``, ``corrupt``,
+    ``encrypted``) and, for HTML, :class:`NotArticleError`.
+    """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise UnsupportedInputError(
+            "too_large",
+            f"the file is {len(data) / 1048576:.1f} MB; the limit is "
+            f"{MAX_DOCUMENT_BYTES // 1048576} MB",
+        )
+    kind = kind_for(filename, mime_type)
+    suffix = PurePath(filename).suffix.lower()
+    if kind is None and suffix in ("", ".bin", ".dat"):
+        mime = (mime_type or "").split(";")[0].strip().lower()
+        textual = not mime or mime.startswith("text/") or mime == "application/octet-stream"
+        kind = _sniff(data) or ("txt" if not suffix and textual else None)
+    if kind is None:
+        raise _unsupported(filename)
+    if not data.strip():
+        raise UnsupportedInputError("empty", "the file is empty")
+    if kind == "pdf":
+        doc = _read_pdf(data)
+    elif kind == "docx":
+        doc = _read_docx(data)
+    elif kind == "html":
+        text, enc = decode_text(data, _html_charset(data))
+        page = extract_page(text)
+        doc = Document(page.title, page.text, "html", enc)
+    else:
+        text, enc = decode_text(data)
+        text = text.lstrip("\ufeff")
+        title: str | None = None
+        if kind == "md":
+            title, text = _markdown_to_text(text)
+        doc = Document(title, text[:MAX_TEXT_CHARS], kind, enc)
+    if not doc.text.strip():
+        raise UnsupportedInputError("empty", "the file has no text")
+    return doc

@@ -1,0 +1,37 @@
+"""The reader's one exception family.
+
+``bot.messages`` (and the CLI) turn each into words for people; nothing here
+formats user-facing text.  Document-format errors are still raised as
+:class:`summarizer.errors.UnsupportedInputError` / :class:`NotArticleError`
+(their reasons are shared with the summarizer's own input checks).
+"""
+
+from __future__ import annotations
+
+__all__ = ["FetchError", "ReaderError", "SettingError"]
+
+
+class ReaderError(Exception):
+    """Base class of every error the reader raises on purpose."""
+
+
+class SettingError(ReaderError):
+    """A reader setting (``FETCH_ALLOW_PRIVATE_NETWORKS``) is malformed; the message names it."""
+
+
+class FetchError(ReaderError):
+    """A link could not be turned into article text.
+
+    ``reason`` is a stable code the message table translates (e.g.
+    ``blocked_address``, ``blocked_port``, ``bad_scheme``, ``bad_url``,
+    ``too_large``, ``timeout``, ``http_status``, ``unsupported_type``,
+    ``too_many_redirects``, ``network``, ``not_article``, ``unreadable``).
+    ``detail`` refines it: the HTTP status for ``http_status``, the
+    :data:`summarizer.errors.PageReason` for ``not_article`` (e.g.
+    ``verification_page``), the document reason for ``unreadable``.
+    """
+
+    def __init__(self, reason: str, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail
