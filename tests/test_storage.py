@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import bot.storage as storage_module
 from bot.storage import MIGRATIONS, Storage, utc_now
 from summarizer import Digest, Stats
 
@@ -48,29 +47,23 @@ async def test_reopening_runs_no_migration_twice(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_a_later_migration_is_applied_to_an_old_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_later_migration_is_applied_to_an_old_database(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     await (await Storage.connect(path)).close()
     extra = "CREATE TABLE later_feature (chat_id INTEGER PRIMARY KEY, hour INTEGER NOT NULL);"
-    monkeypatch.setattr(storage_module, "MIGRATIONS", (*MIGRATIONS, extra))
-    store = await Storage.connect(path)
+    store = await Storage.connect(path, migrations=(*MIGRATIONS, extra))
     try:
         assert await store.schema_version() == len(MIGRATIONS) + 1
     finally:
         await store.close()
 
 
-async def test_a_failing_migration_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     await (await Storage.connect(path)).close()
     broken = "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);"
-    monkeypatch.setattr(storage_module, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(sqlite3.OperationalError):
-        await Storage.connect(path)
+        await Storage.connect(path, migrations=(*MIGRATIONS, broken))
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
         assert (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -47,8 +48,11 @@ async def test_subscription_lifecycle(store: Storage) -> None:
 
 
 async def test_filters_and_settings(store: Storage) -> None:
-    assert await store.add_filter(1, "钉钉") and not await store.add_filter(1, "钉钉")
-    assert await store.add_filter(1, "WeChat")
+    assert await store.add_filter(1, "钉钉") == "added"
+    assert await store.add_filter(1, "钉钉") == "exists"
+    assert await store.add_filter(1, "WeChat", limit=3) == "added"
+    assert await store.add_filter(1, "Alipay", limit=2) == "full"
+    assert await store.filters(1) == ["钉钉", "WeChat"]
     assert await store.filters(1) == ["钉钉", "WeChat"] and await store.filters(2) == []
     assert await store.remove_filter(1, "钉钉") and not await store.remove_filter(1, "钉钉")
     assert (await store.chat_settings(1)).auto is False
@@ -122,3 +126,32 @@ async def test_forget_deletes_only_that_chat(store: Storage, tmp_path: Path) -> 
             rows = db.execute(f"SELECT chat_id FROM {table} ORDER BY chat_id").fetchall()
             assert rows == [(2,)], table
         assert db.execute("SELECT count(*) FROM delivery_articles").fetchone() == (1,)
+
+
+async def test_the_filter_limit_holds_when_many_adds_race(store: Storage) -> None:
+    # the count and the insert are one transaction: ten at once cannot pass a limit of 3
+    results = await asyncio.gather(*(store.add_filter(5, f"term{i}", limit=3) for i in range(10)))
+    assert sorted(results).count("added") == 3
+    assert len(await store.filters(5)) == 3
+
+
+async def test_a_failed_transaction_does_not_undo_a_write_made_beside_it(store: Storage) -> None:
+    # another coroutine's statement waits for the transaction instead of joining it
+    started = asyncio.Event()
+
+    async def failing() -> None:
+        async with store.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO chat_filters (chat_id, term, created_at) VALUES (7, 'doomed', 'x')"
+            )
+            started.set()
+            await asyncio.sleep(0)  # let the other write be queued meanwhile
+            raise RuntimeError("boom")
+
+    async def beside() -> None:
+        await started.wait()
+        assert await store.add_filter(7, "kept") == "added"
+
+    results = await asyncio.gather(failing(), beside(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError) and results[1] is None
+    assert await store.filters(7) == ["kept"]

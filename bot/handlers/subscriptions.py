@@ -190,12 +190,13 @@ def register(application: AnyApp, svc: Services) -> None:
         if verb == "add":
             if len(term) > FILTER_MAX_LENGTH:
                 await reply_html(message, t("filter_too_long", lang, max=FILTER_MAX_LENGTH))
-            elif len(await storage.filters(chat.id)) >= FILTER_MAX_COUNT:
-                await reply_html(message, t("filter_too_many", lang, max=FILTER_MAX_COUNT))
-            elif await storage.add_filter(chat.id, term):
-                await reply_html(message, t("filter_added", lang, term=term))
             else:
-                await reply_html(message, t("filter_exists", lang, term=term))
+                added = await storage.add_filter(chat.id, term, limit=FILTER_MAX_COUNT)
+                key = {"added": "filter_added", "exists": "filter_exists"}.get(added)
+                if key is None:
+                    await reply_html(message, t("filter_too_many", lang, max=FILTER_MAX_COUNT))
+                else:
+                    await reply_html(message, t(key, lang, term=term))
         elif await storage.remove_filter(chat.id, term):
             await reply_html(message, t("filter_removed", lang, term=term))
         else:

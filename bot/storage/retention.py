@@ -1,0 +1,58 @@
+"""Deleting across aggregates: retention (old articles and deliveries) and ``/forget``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.storage.connection import Database, ts
+
+__all__ = ["RetentionQueries"]
+
+#: Every table keyed by chat: what ``/forget`` empties for one chat.
+_CHAT_TABLES = (
+    "deliveries",
+    "articles",
+    "subscriptions",
+    "chat_filters",
+    "chat_settings",
+    "chats",
+)
+
+
+class RetentionQueries:
+    db: Database
+
+    def _forget_cached_chat(self, chat_id: int) -> None:
+        """Drop what is cached of the chat (:class:`~bot.storage.chats.ChatQueries` caches)."""
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Delete articles (and deliveries) older than ``cutoff``; how many articles went."""
+        stamp = ts(cutoff)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM delivery_articles WHERE article_id IN "
+                "(SELECT id FROM articles WHERE created_at < ?)",
+                (stamp,),
+            )
+            gone = await tx.execute("DELETE FROM articles WHERE created_at < ?", (stamp,))
+            await tx.execute(
+                "DELETE FROM delivery_articles WHERE delivery_id IN "
+                "(SELECT id FROM deliveries WHERE created_at < ? AND status != 'sending')",
+                (stamp,),
+            )
+            await tx.execute(
+                "DELETE FROM deliveries WHERE created_at < ? AND status != 'sending'", (stamp,)
+            )
+        return gone.rowcount
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Delete everything stored for ``chat_id``, in one transaction."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM delivery_articles WHERE delivery_id IN "
+                "(SELECT id FROM deliveries WHERE chat_id = ?)",
+                (chat_id,),
+            )
+            for table in _CHAT_TABLES:
+                await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+        self._forget_cached_chat(chat_id)

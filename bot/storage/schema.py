@@ -1,0 +1,90 @@
+"""The schema, as an ordered list of migrations shared by every engine.
+
+Migration ``i`` brings the schema from version ``i`` to ``i + 1``; ``PRAGMA
+user_version`` records how many have run.  A later feature appends a
+migration, never edits an old one.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+#: Migration ``i`` brings the schema from version ``i`` to ``i + 1``.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: chats, users' language, articles
+    """
+    CREATE TABLE chats (
+        chat_id     INTEGER PRIMARY KEY,
+        type        TEXT NOT NULL,
+        title       TEXT,
+        username    TEXT,
+        language    TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        user_id        INTEGER PRIMARY KEY,
+        language_code  TEXT,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id      INTEGER NOT NULL,
+        message_id   INTEGER,
+        text_hash    TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        digest_json  TEXT NOT NULL,
+        tags         TEXT NOT NULL DEFAULT '[]',
+        source       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        UNIQUE (chat_id, text_hash)
+    );
+    CREATE INDEX articles_by_hash ON articles (text_hash);
+    CREATE INDEX articles_by_chat_time ON articles (chat_id, created_at);
+    """,
+    # 2: the link an article was read from (NULL for pasted text and documents)
+    "ALTER TABLE articles ADD COLUMN url TEXT;",
+    # 3: daily digest subscriptions, filters, per-chat settings, deliveries (exactly once)
+    """
+    CREATE TABLE subscriptions (
+        chat_id        INTEGER PRIMARY KEY,
+        hour           INTEGER NOT NULL,
+        minute         INTEGER NOT NULL,
+        second         INTEGER NOT NULL DEFAULT 0,
+        timezone       TEXT NOT NULL,
+        active         INTEGER NOT NULL DEFAULT 1,
+        paused_reason  TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE TABLE chat_filters (
+        chat_id     INTEGER NOT NULL,
+        term        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (chat_id, term)
+    );
+    CREATE TABLE chat_settings (
+        chat_id     INTEGER PRIMARY KEY,
+        auto        INTEGER NOT NULL DEFAULT 0,
+        empty_day   TEXT NOT NULL DEFAULT 'silent',
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id     INTEGER NOT NULL,
+        local_date  TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'abandoned')),
+        parts       TEXT NOT NULL,
+        sent_ids    TEXT NOT NULL DEFAULT '[]',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (chat_id, local_date)
+    );
+    CREATE TABLE delivery_articles (
+        delivery_id  INTEGER NOT NULL,
+        article_id   INTEGER NOT NULL,
+        PRIMARY KEY (delivery_id, article_id)
+    );
+    CREATE INDEX delivery_articles_by_article ON delivery_articles (article_id);
+    """,
+)
