@@ -29,8 +29,9 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.autoreply import AutoReplyGate
 from bot.config import Settings
-from bot.digests import DigestScheduler
+from bot.daily import DailyDigests, DailyJobs, telegram_sender
 from bot.handlers import REGISTRARS
 from bot.handlers.common import track_chat, ui_language
 from bot.handlers.help import set_commands
@@ -93,21 +94,25 @@ def build_application(
     application = builder.build()
 
     storage = Storage(settings.database_path)
-    scheduler = DigestScheduler(
-        storage,
-        default_timezone=settings.default_timezone,
-        retention_days=settings.retention_days,
-        clock=clock or utc_now,
+    daily = DailyJobs(
+        DailyDigests(
+            storage,
+            sender=telegram_sender(application.bot),
+            default_timezone=settings.default_timezone,
+            retention_days=settings.retention_days,
+            clock=clock or utc_now,
+        )
     )
     svc = Services(
         settings=settings,
         storage=storage,
         digests=DigestService(storage),
-        scheduler=scheduler,
+        daily=daily,
+        auto_gate=AutoReplyGate(),
         links=LinkReader(allow_private=settings.fetch_allow_private_networks),
     )
     svc.install(application)
-    scheduler.attach(application)
+    daily.attach(application)
 
     application.add_handler(TypeHandler(Update, track_chat), group=-1)
     for register in REGISTRARS:
@@ -125,7 +130,7 @@ async def _post_init(application: AnyApp) -> None:
     except TelegramError as exc:  # the menus are a nicety; the bot works without them
         log.warning("could not set the command menus: %s", exc)
     # daily digests: resume interrupted ones, send missed ones, schedule every chat
-    await svc.scheduler.start()
+    await svc.daily.start()
     me = application.bot.bot
     log.info(
         "running as @%s (reads all group messages: %s)",

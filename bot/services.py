@@ -11,8 +11,9 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
+from bot.autoreply import AutoReplyGate
 from bot.config import Settings
-from bot.digests import DigestScheduler
+from bot.daily import DailyJobs
 from bot.links import LinkReader
 from bot.service import DigestService
 from bot.storage import Storage
@@ -27,8 +28,10 @@ class Services:
     settings: Settings
     storage: Storage
     digests: DigestService
-    #: Daily digest subscriptions: jobs, delivery, retention (bot/digests.py).
-    scheduler: DigestScheduler
+    #: Daily digests: the JobQueue jobs (``.digests`` is the domain: compose, deliver, purge).
+    daily: DailyJobs
+    #: The ``/auto`` rate limit per group.
+    auto_gate: AutoReplyGate
     #: Links → articles through one shared, address-checked HTTP client (bot/links.py).
     links: LinkReader
 

@@ -9,17 +9,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.digests import (
-    AutoReplyGate,
-    DigestScheduler,
+from bot.autoreply import AutoReplyGate
+from bot.daily import (
+    DailyDigests,
     daily_items,
     last_occurrence,
+    missed_date,
     next_occurrence,
     parse_time,
     parse_zone,
+    telegram_sender,
 )
+from bot.errors import RecipientGone, SendFailed
 from bot.storage import Storage
 from summarizer import summarize
 from tests.articles import EN_ARTICLE, ZH_HANS_ARTICLE, ZH_HANT_ARTICLE
@@ -101,7 +104,7 @@ class Sender:
         self.sent: list[str] = []
         self.fail_at: int | None = None
         self.accept_then_crash = False
-        self.error: BaseException = Forbidden("Forbidden: bot was blocked by the user")
+        self.error: BaseException = RecipientGone("forbidden: bot was blocked by the user")
 
     async def __call__(self, chat_id: int, html: str) -> int:
         if self.fail_at is not None and len(self.sent) == self.fail_at:
@@ -137,22 +140,26 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     await store.close()
 
 
-def scheduler(storage: Storage, sender: Sender) -> DigestScheduler:
-    s = DigestScheduler(storage, default_timezone="UTC", retention_days=30, clock=lambda: NOW)
-    s.sender = sender
-    s.part_limit = 90  # three stories: several parts
-    return s
+def digests(storage: Storage, sender: Sender) -> DailyDigests:
+    return DailyDigests(
+        storage,
+        sender=sender,
+        default_timezone="UTC",
+        retention_days=30,
+        clock=lambda: NOW,
+        part_limit=90,  # three stories: several parts
+    )
 
 
 async def test_a_crash_before_a_part_is_accepted_resends_nothing_twice(storage: Storage) -> None:
     sender = Sender()
     sender.fail_at, sender.error = 1, Crash()
     with pytest.raises(Crash):
-        await scheduler(storage, sender).deliver(CHAT, NOW.date())
+        await digests(storage, sender).deliver(CHAT, NOW.date())
     [claimed] = await storage.unfinished_deliveries()
     assert len(claimed.sent_ids) == 1 and len(claimed.parts) >= 3
     resumed = Sender()
-    done = await scheduler(storage, resumed).deliver(CHAT, NOW.date())
+    done = (await digests(storage, resumed).deliver(CHAT, NOW.date())).delivery
     assert done is not None and done.status == "sent"
     assert sender.sent + resumed.sent == list(claimed.parts)  # each part exactly once
 
@@ -163,22 +170,22 @@ async def test_the_one_window_a_part_accepted_but_not_recorded_is_sent_again(
     sender = Sender()
     sender.fail_at, sender.accept_then_crash, sender.error = 1, True, Crash()
     with pytest.raises(Crash):
-        await scheduler(storage, sender).deliver(CHAT, NOW.date())
+        await digests(storage, sender).deliver(CHAT, NOW.date())
     resumed = Sender()
-    await scheduler(storage, resumed).deliver(CHAT, NOW.date())
+    await digests(storage, resumed).deliver(CHAT, NOW.date())
     parts = list((await storage.delivery(CHAT, NOW.date().isoformat())).parts)  # type: ignore[union-attr]
     assert sender.sent == parts[:2] and resumed.sent == parts[1:]  # part 2 twice: documented
 
 
 async def test_delivery_is_idempotent_per_chat_and_day(storage: Storage) -> None:
     sender = Sender()
-    s = scheduler(storage, sender)
-    first = await s.deliver(CHAT, NOW.date())
-    again = await s.deliver(CHAT, NOW.date())
+    s = digests(storage, sender)
+    first = (await s.deliver(CHAT, NOW.date())).delivery
+    again = (await s.deliver(CHAT, NOW.date())).delivery
     assert first == again and first is not None and first.status == "sent"
     assert len(sender.sent) == len(first.parts)
     # the next day has nothing new: the articles went out once
-    next_day = await s.deliver(CHAT, NOW.date() + timedelta(days=1))
+    next_day = (await s.deliver(CHAT, NOW.date() + timedelta(days=1))).delivery
     assert next_day is not None and next_day.parts == ()
     assert len(sender.sent) == len(first.parts)
 
@@ -186,8 +193,10 @@ async def test_delivery_is_idempotent_per_chat_and_day(storage: Storage) -> None
 async def test_forbidden_pauses_and_gives_the_articles_back(storage: Storage) -> None:
     sender = Sender()
     sender.fail_at = 0
-    s = scheduler(storage, sender)
-    delivery = await s.deliver(CHAT, NOW.date())
+    s = digests(storage, sender)
+    outcome = await s.deliver(CHAT, NOW.date())
+    assert outcome.gone and outcome.retry_in is None
+    delivery = outcome.delivery
     assert delivery is not None and delivery.status == "abandoned"
     sub = await storage.subscription(CHAT)
     assert sub is not None and not sub.active
@@ -195,19 +204,18 @@ async def test_forbidden_pauses_and_gives_the_articles_back(storage: Storage) ->
 
 
 async def test_missed_date_only_within_12_hours_and_after_subscribing(storage: Storage) -> None:
-    s = scheduler(storage, Sender())
     sub = await storage.subscription(CHAT)
     assert sub is not None
-    assert s.missed_date(sub, datetime(2025, 3, 10, 19, 59, tzinfo=UTC)) == date(2025, 3, 10)
-    assert s.missed_date(sub, datetime(2025, 3, 10, 20, 1, tzinfo=UTC)) is None  # 12 h late
+    assert missed_date(sub, datetime(2025, 3, 10, 19, 59, tzinfo=UTC)) == date(2025, 3, 10)
+    assert missed_date(sub, datetime(2025, 3, 10, 20, 1, tzinfo=UTC)) is None  # 12 h late
     fresh = await storage.set_subscription(
         CHAT, hour=8, minute=0, timezone="UTC", now=datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
     )
-    assert s.missed_date(fresh, datetime(2025, 3, 10, 10, 0, tzinfo=UTC)) is None
+    assert missed_date(fresh, datetime(2025, 3, 10, 10, 0, tzinfo=UTC)) is None
 
 
 async def test_retention_purges_old_articles_and_their_records(storage: Storage) -> None:
-    s = scheduler(storage, Sender())
+    s = digests(storage, Sender())
     await s.deliver(CHAT, NOW.date())
     s.clock = lambda: NOW + timedelta(days=30, minutes=-150)  # only the 3 h old one expires
     assert await s.purge() == 1
@@ -233,7 +241,7 @@ async def test_daily_items_link_to_the_message_or_else_the_page(storage: Storage
 async def test_roll_up_covers_the_last_24_hours_delivered_or_not_without_filters(
     storage: Storage,
 ) -> None:
-    s = scheduler(storage, Sender())
+    s = digests(storage, Sender())
     await storage.add_filter(CHAT, "Northwind")  # the daily digest's filter, not /summary's
     await storage.add_article(
         chat_id=CHAT,
@@ -253,3 +261,57 @@ async def test_roll_up_covers_the_last_24_hours_delivered_or_not_without_filters
     assert len(rolled_up.parts) > 1  # part_limit 90: split like the daily digest
     s.clock = lambda: NOW + timedelta(days=2)
     assert (await s.roll_up(CHAT, "en")).parts == ()  # nothing in the window: no parts
+
+
+async def test_a_failed_send_is_retried_with_the_servers_wait_then_given_up_for_now(
+    storage: Storage,
+) -> None:
+    sender = Sender()
+    sender.fail_at, sender.error = 1, SendFailed("Too Many Requests", retry_after=7.0)
+    s = digests(storage, sender)
+    first = await s.deliver(CHAT, NOW.date())
+    assert first.retry_in == 7.0 and not first.gone  # the server's own wait
+    assert first.delivery is not None and first.delivery.status == "sending"
+    sender.error = SendFailed("Bad Gateway")
+    waits = [(await s.deliver(CHAT, NOW.date())).retry_in for _ in range(3)]
+    assert waits == [300.0, 900.0, None]  # the delays left, then resumed at the next start
+    assert len(sender.sent) == 1  # nothing sent twice meanwhile
+    sender.fail_at = None
+    done = (await s.deliver(CHAT, NOW.date())).delivery
+    assert done is not None and done.status == "sent"
+    assert sender.sent == list(done.parts)
+
+
+async def test_unfinished_and_missed_digests_are_listed_for_start_up(storage: Storage) -> None:
+    s = digests(storage, Sender())
+    assert await s.missed() == [(CHAT, NOW.date())]  # 08:00 passed 4 h ago, after subscribing
+    crashing = Sender()
+    crashing.fail_at, crashing.error = 1, Crash()
+    with pytest.raises(Crash):
+        await digests(storage, crashing).deliver(CHAT, NOW.date())
+    assert await s.unfinished() == [(CHAT, NOW.date())]
+    assert await s.missed() == []  # claimed: it is resumed, not sent again from scratch
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "retry_after"),
+    [
+        (Forbidden("Forbidden: bot was blocked by the user"), RecipientGone, None),
+        (BadRequest("Bad Request: chat not found"), RecipientGone, None),
+        (BadRequest("Bad Request: message is too long"), SendFailed, None),
+        (RetryAfter(12), SendFailed, 12.0),
+        (NetworkError("connection reset"), SendFailed, None),
+    ],
+)
+async def test_telegram_errors_are_told_in_the_domains_words(
+    error: TelegramError, expected: type[Exception], retry_after: float | None
+) -> None:
+    class Refusing:
+        async def send_message(self, *args: object, **kwargs: object) -> None:
+            raise error
+
+    send = telegram_sender(Refusing())  # type: ignore[arg-type]
+    with pytest.raises(expected) as caught:
+        await send(CHAT, "<b>x</b>")
+    if isinstance(caught.value, SendFailed):
+        assert caught.value.retry_after == retry_after

@@ -4,7 +4,7 @@
 articles behind its links when it is mostly links); ``/summary <text>``
 digests the text and ``/summary <url>`` the linked article; ``/summary``
 alone rolls up what was shared in the last 24 hours like the daily digest
-(duplicates merged, grouped by platform; :meth:`DigestScheduler.roll_up`)
+(duplicates merged, grouped by platform; :meth:`bot.daily.DailyDigests.roll_up`)
 or explains how to use it, privacy mode included.  Ordinary group messages
 never get a reply (unless an admin turned ``/auto on``); long ones are
 stored when the bot can see them.
@@ -148,7 +148,7 @@ async def summary(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -
 
 async def _recent_or_usage(svc: Services, bot: Bot, message: Message, lang: UiLanguage) -> None:
     chat = message.chat
-    rolled_up = await svc.scheduler.roll_up(chat.id, lang)
+    rolled_up = await svc.daily.digests.roll_up(chat.id, lang)
     if rolled_up.parts:
         await reply_parts(message, rolled_up.parts)
     elif chat.type == Chat.PRIVATE:

@@ -2,7 +2,7 @@
 
 Thin on purpose: parse the command, check the caller may change the chat's
 settings (in groups only administrators, asked with ``getChatMember``), call
-:class:`bot.digests.DigestScheduler` or storage, answer in the caller's
+:class:`bot.daily.DailyJobs` or storage, answer in the caller's
 language.  What ``/auto on`` does lives in :func:`bot.handlers.common.auto_reply`.
 """
 
@@ -23,7 +23,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, CommandHandler, filters
 
-from bot.digests import DEFAULT_TIME, parse_time, parse_zone
+from bot.daily import DEFAULT_TIME, parse_time, parse_zone
 from bot.handlers.common import NO_PREVIEW, reply_html, ui_language
 from bot.handlers.group import sees_all_messages
 from bot.ingest import command_argument
@@ -74,7 +74,7 @@ async def is_admin(bot: Bot, chat: Chat, user: User | None, message: Message | N
 
 
 def register(application: AnyApp, svc: Services) -> None:
-    scheduler = svc.scheduler
+    daily = svc.daily
     storage = svc.storage
     new = filters.UpdateType.MESSAGE
 
@@ -112,12 +112,12 @@ def register(application: AnyApp, svc: Services) -> None:
             await reply_html(message, error)
             return
         if zone is None:  # keep the chat's zone when only the time changes
-            zone = await scheduler.timezone(chat.id)
+            zone = await daily.digests.timezone(chat.id)
         if chat.type != Chat.PRIVATE:  # a group's digest speaks its subscriber's language
             await storage.upsert_chat(
                 chat.id, chat.type, title=chat.title, username=chat.username, language=lang
             )
-        sub, upcoming = await scheduler.subscribe(chat.id, at, zone)
+        sub, upcoming = await daily.subscribe(chat.id, at, zone)
         await reply_html(
             message,
             t(
@@ -133,7 +133,7 @@ def register(application: AnyApp, svc: Services) -> None:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or not await allowed(update, context):
             return
-        removed = await scheduler.unsubscribe(chat.id)
+        removed = await daily.unsubscribe(chat.id)
         await reply_html(message, t("unsub_done" if removed else "unsub_none", ui_language(update)))
 
     async def on_digest(update: Update, context: AnyContext) -> None:
@@ -141,8 +141,7 @@ def register(application: AnyApp, svc: Services) -> None:
         if message is None or chat is None:
             return
         lang = ui_language(update)
-        today = scheduler.clock().astimezone(await scheduler.timezone(chat.id)).date()
-        prepared = await scheduler.prepare(chat.id, today, lang)
+        prepared = await daily.digests.prepare(chat.id, await daily.digests.today(chat.id), lang)
         if not prepared.parts:
             await reply_html(message, t("digest_nothing", lang))
             return
@@ -253,7 +252,8 @@ def register(application: AnyApp, svc: Services) -> None:
             await query.answer(t("admin_only", lang), show_alert=True)
             return
         if query.data == FORGET_YES:
-            await scheduler.forget(chat.id)
+            await daily.forget(chat.id)
+            svc.auto_gate.forget(chat.id)
             answer = t("forget_done", lang)
         else:
             answer = t("forget_cancelled", lang)
@@ -274,7 +274,7 @@ def register(application: AnyApp, svc: Services) -> None:
 
 async def settings_text(svc: Services, chat: Chat, lang: UiLanguage) -> str:
     """What /settings shows: subscription, language, filters, automatic summaries, empty days."""
-    storage, scheduler = svc.storage, svc.scheduler
+    storage, digests = svc.storage, svc.daily.digests
     lines = [t("settings_header", lang)]
     sub = await storage.subscription(chat.id)
     if sub is None:
@@ -282,7 +282,7 @@ async def settings_text(svc: Services, chat: Chat, lang: UiLanguage) -> str:
     else:
         at = format_time(DEFAULT_TIME.replace(hour=sub.hour, minute=sub.minute))
         if sub.active:
-            upcoming = format_when(scheduler.next_delivery(sub), lang)
+            upcoming = format_when(digests.next_delivery(sub), lang)
             lines.append(t("settings_subscribed", lang, time=at, zone=sub.timezone, next=upcoming))
         else:
             lines.append(t("settings_paused", lang, time=at, zone=sub.timezone))

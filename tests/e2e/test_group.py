@@ -209,7 +209,7 @@ async def test_a_long_roll_up_is_sent_in_parts_the_first_replying(start: Starter
     async with start() as bot:
         share(bot, EN_ARTICLE, DINGTALK_ARTICLE, ZH_HANS_ARTICLE, ZH_HANT_ARTICLE)
         await stored(bot, 4)
-        bot.services.scheduler.part_limit = 120  # several parts
+        bot.services.daily.digests.part_limit = 120  # several parts
         message = bot.fake.send(GROUP, user_id=MEMBER, **command("/summary"))
         await bot.fake.wait_sent(GROUP, 2)
         await bot.settled()

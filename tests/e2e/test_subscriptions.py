@@ -62,7 +62,7 @@ async def test_subscribe_confirms_time_zone_and_next_delivery(start: Starter) ->
         assert "Next one: 10 Mar 2025, 07:00" in en
         sub = await h.services.storage.subscription(USER)
         assert sub is not None and (sub.hour, sub.minute, sub.timezone) == (7, 0, "Europe/Berlin")
-        [job] = h.services.scheduler.jobs(USER)  # moved, not added
+        [job] = h.services.daily.jobs(USER)  # moved, not added
         assert job.job.trigger.timezone == ZoneInfo("Europe/Berlin")
         # only the time: the chat keeps its zone
         again = await say(h, USER, "/subscribe 09:15")
@@ -78,13 +78,13 @@ async def test_invalid_time_or_zone_gets_an_example_and_changes_nothing(bot: Har
     bad_zone = await say(bot, USER, "/subscribe 08:00 Mars/Olympus", language_code="zh-hant")
     assert "Mars/Olympus" in bad_zone and "/subscribe 21:00 Asia/Taipei" in bad_zone
     assert await bot.services.storage.subscription(USER) is None
-    assert bot.services.scheduler.jobs(USER) == ()
+    assert bot.services.daily.jobs(USER) == ()
 
 
 async def test_the_digest_arrives_on_time_with_duplicates_merged(bot: Harness) -> None:
     await send_articles(bot, USER, ZH_HANS_ARTICLE, EN_ARTICLE, ZH_HANS_COPY)
     await say(bot, USER, "/subscribe 08:00 UTC")
-    await bot.services.scheduler.subscribe(USER, soon(2), ZoneInfo("UTC"))
+    await bot.services.daily.subscribe(USER, soon(2), ZoneInfo("UTC"))
     [digest] = await bot.fake.wait_for(lambda: digests_sent(bot.fake, USER) or None, timeout=15)
     assert "3 articles, 2 stories" in digest
     assert "星河云发布三季度财报，企业服务收入增长三成 ×2" in digest  # the copy merged
@@ -93,17 +93,17 @@ async def test_the_digest_arrives_on_time_with_duplicates_merged(bot: Harness) -
     delivery = await bot.services.storage.delivery(USER, today.isoformat())
     assert delivery is not None and delivery.status == "sent" and len(delivery.sent_ids) == 1
     # the next digest starts after this one: nothing new, nothing sent again
-    assert await bot.services.scheduler.deliver(USER, today) == delivery
+    assert await bot.services.daily.deliver(USER, today) == delivery
     assert len(digests_sent(bot.fake, USER)) == 1
 
 
 async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
     async with start() as first:
         await send_articles(first, USER, ZH_HANS_ARTICLE, EN_ARTICLE)
-        await first.services.scheduler.subscribe(USER, soon(4), ZoneInfo("UTC"))
+        await first.services.daily.subscribe(USER, soon(4), ZoneInfo("UTC"))
     assert digests_sent(start.fake, USER) == []
     async with start() as second:
-        assert len(second.services.scheduler.jobs(USER)) == 1  # rescheduled from SQLite
+        assert len(second.services.daily.jobs(USER)) == 1  # rescheduled from SQLite
         await start.fake.wait_for(lambda: digests_sent(start.fake, USER), timeout=15)
         await asyncio.sleep(1.0)  # past the firing time: still just one
     assert len(digests_sent(start.fake, USER)) == 1
@@ -114,11 +114,11 @@ async def test_crash_during_delivery_sends_each_part_exactly_once(start: Starter
     today = datetime.now(UTC).date()
     async with start() as first:
         await send_articles(first, USER, ZH_HANS_ARTICLE, EN_ARTICLE, DINGTALK_ARTICLE)
-        await first.services.scheduler.subscribe(USER, time(0, 0), ZoneInfo("UTC"))
-        first.services.scheduler.part_limit = 90  # several parts
+        await first.services.daily.subscribe(USER, time(0, 0), ZoneInfo("UTC"))
+        first.services.daily.digests.part_limit = 90  # several parts
         fake.fail("sendMessage", 500, chat_id=USER, skip=1)  # part 1 goes, part 2 fails
         before = len(fake.sent(USER))
-        delivery = await first.services.scheduler.deliver(USER, today)
+        delivery = await first.services.daily.deliver(USER, today)
         assert delivery is not None and delivery.status == "sending"
         assert len(delivery.parts) >= 3 and len(delivery.sent_ids) == 1
     # the process is gone with the digest half sent; the next start finishes it
@@ -204,9 +204,9 @@ async def test_digest_now_leaves_the_schedule_and_articles_alone(bot: Harness) -
     assert "×2" in preview and "2 articles, 1 stories" in preview
     with sqlite3.connect(bot.services.settings.database_path) as db:
         assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
-    assert len(bot.services.scheduler.jobs(USER)) == 1
+    assert len(bot.services.daily.jobs(USER)) == 1
     # the scheduled digest still carries them
-    delivery = await bot.services.scheduler.deliver(USER, date(2030, 1, 1))
+    delivery = await bot.services.daily.deliver(USER, date(2030, 1, 1))
     assert delivery is not None and delivery.status == "sent"
     assert len(await bot.services.storage.delivery_article_ids(delivery.id)) == 2
 
@@ -222,21 +222,21 @@ async def test_settings_and_unsubscribe(bot: Harness) -> None:
     assert "傳一行提示" in await say(bot, USER, "/settings emptyday on", language_code="zh-hant")
     assert (await bot.services.storage.chat_settings(USER)).empty_day == "one_line"
     assert await say(bot, USER, "/unsubscribe") == "The daily digest is off."
-    assert bot.services.scheduler.jobs(USER) == ()
+    assert bot.services.daily.jobs(USER) == ()
     assert await bot.services.storage.subscription(USER) is None
     assert "no daily digest" in await say(bot, USER, "/unsubscribe")
 
 
 async def test_empty_day_is_silent_or_one_line(bot: Harness) -> None:
-    scheduler = bot.services.scheduler
+    daily = bot.services.daily
     await say(bot, USER, "/subscribe 08:00 UTC")
     before = len(bot.fake.sent(USER))
-    silent = await scheduler.deliver(USER, date(2030, 1, 1))
+    silent = await daily.deliver(USER, date(2030, 1, 1))
     assert silent is not None and silent.status == "sent" and silent.parts == ()
     assert len(bot.fake.sent(USER)) == before
     await say(bot, USER, "/settings emptyday on")
     before = len(bot.fake.sent(USER))
-    await scheduler.deliver(USER, date(2030, 1, 2))
+    await daily.deliver(USER, date(2030, 1, 2))
     [line] = bot.fake.sent(USER)[before:]
     assert line.text == "2 Jan 2030: no new articles today."
 
@@ -245,11 +245,11 @@ async def test_blocked_chat_pauses_the_subscription(bot: Harness) -> None:
     await send_articles(bot, USER, EN_ARTICLE)
     await say(bot, USER, "/subscribe 08:00 UTC")
     bot.fake.block(USER)
-    delivery = await bot.services.scheduler.deliver(USER, date(2030, 1, 1))
+    delivery = await bot.services.daily.deliver(USER, date(2030, 1, 1))
     assert delivery is not None and delivery.status == "abandoned"
     sub = await bot.services.storage.subscription(USER)
     assert sub is not None and not sub.active and "forbidden" in (sub.paused_reason or "")
-    assert bot.services.scheduler.jobs(USER) == ()
+    assert bot.services.daily.jobs(USER) == ()
     attempts = [c for c in bot.fake.calls("sendMessage") if c.chat_id == USER and c.status == 403]
     assert len(attempts) == 1  # not retried
     # the article was given back for the next digest
@@ -263,7 +263,7 @@ async def test_429_during_delivery_waits_and_delivers(bot: Harness) -> None:
     await send_articles(bot, USER, EN_ARTICLE)
     await say(bot, USER, "/subscribe 08:00 UTC")
     bot.fake.fail("sendMessage", 429, chat_id=USER, retry_after=1)
-    delivery = await bot.services.scheduler.deliver(USER, date(2030, 1, 1))
+    delivery = await bot.services.daily.deliver(USER, date(2030, 1, 1))
     assert delivery is not None and delivery.status == "sent"
     statuses = [c.status for c in bot.fake.calls("sendMessage") if c.chat_id == USER]
     assert statuses[-2:] == [429, 200]
@@ -295,7 +295,7 @@ async def test_forget_asks_first_then_deletes_everything(bot: Harness) -> None:
             assert db.execute(
                 f"SELECT count(*) FROM {table} WHERE chat_id = ?", (USER,)
             ).fetchone() == (0,)
-    assert bot.services.scheduler.jobs(USER) == ()
+    assert bot.services.daily.jobs(USER) == ()
 
 
 async def test_forget_button_pressed_by_a_group_member_is_refused(bot: Harness) -> None:
@@ -326,7 +326,7 @@ async def test_auto_summaries_in_a_group_are_rate_limited(start: Starter) -> Non
         await h.settled()
         assert len(h.fake.sent(GROUP)) == 2
         await say(h, GROUP, "/auto off", user_id=ADMIN)
-        h.services.scheduler.auto_gate.forget(GROUP)
+        h.services.auto_gate.forget(GROUP)
         h.fake.send(GROUP, DINGTALK_ARTICLE, user_id=MEMBER)
         await h.fake.wait_for(lambda: h.services.digests.summarized == 3, what="stored")
         await h.settled()

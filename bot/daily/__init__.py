@@ -1,0 +1,51 @@
+"""Daily digests: the domain (:mod:`.digests`, :mod:`.schedule`) apart from Telegram (:mod:`.jobs`).
+
+The domain composes, claims and delivers each chat's digest exactly once
+through a small :class:`Sender`; it is tested with a fake sender and an
+injected clock, no Application.  :class:`DailyJobs` owns the JobQueue and
+maps Telegram's errors to the domain's :class:`~bot.errors.RecipientGone` and
+:class:`~bot.errors.SendFailed`.
+"""
+
+from __future__ import annotations
+
+from bot.daily.digests import (
+    FIRST_LOOKBACK,
+    MAX_ITEMS,
+    ROLL_UP_WINDOW,
+    DailyDigests,
+    Outcome,
+    Prepared,
+    Sender,
+    daily_items,
+)
+from bot.daily.jobs import DailyJobs, telegram_sender
+from bot.daily.schedule import (
+    CATCH_UP_WINDOW,
+    DEFAULT_TIME,
+    last_occurrence,
+    missed_date,
+    next_occurrence,
+    parse_time,
+    parse_zone,
+)
+
+__all__ = [
+    "CATCH_UP_WINDOW",
+    "DEFAULT_TIME",
+    "FIRST_LOOKBACK",
+    "MAX_ITEMS",
+    "ROLL_UP_WINDOW",
+    "DailyDigests",
+    "DailyJobs",
+    "Outcome",
+    "Prepared",
+    "Sender",
+    "daily_items",
+    "last_occurrence",
+    "missed_date",
+    "next_occurrence",
+    "parse_time",
+    "parse_zone",
+    "telegram_sender",
+]
