@@ -31,10 +31,11 @@ from telegram.ext import (
 
 from bot.autoreply import AutoReplyGate
 from bot.config import Settings
+from bot.context import CONTEXT_TYPES
 from bot.daily import DailyDigests, DailyJobs, telegram_sender
 from bot.handlers import REGISTRARS
+from bot.handlers.commands import set_commands
 from bot.handlers.common import track_chat, ui_language
-from bot.handlers.help import set_commands
 from bot.links import LinkReader
 from bot.messages import text
 from bot.service import DigestService
@@ -76,6 +77,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.token)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(True)
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
         .defaults(

@@ -6,10 +6,14 @@ bot's message table translates it with the bot's own errors.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from reader.errors import FetchError
 
 __all__ = [
     "BotError",
+    "CommandError",
+    "CommandReason",
     "ConfigError",
     "DeliveryError",
     "FetchError",
@@ -40,3 +44,16 @@ class SendFailed(DeliveryError):
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+#: Why a command's arguments were refused; ``bot.messages`` has a text for each.
+CommandReason = Literal["bad_time", "bad_zone", "filter_too_long", "filter_too_many"]
+
+
+class CommandError(BotError):
+    """A command's arguments break a rule; ``values`` fill in the message (the bad value, a cap)."""
+
+    def __init__(self, reason: CommandReason, **values: object) -> None:
+        super().__init__(f"{reason}: {values}")
+        self.reason: CommandReason = reason
+        self.values = values

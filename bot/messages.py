@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Final, Literal
 
-from bot.errors import FetchError
+from bot.errors import CommandError, CommandReason, FetchError
 from summarizer import UnsupportedInputError
 from summarizer.errors import NotArticleError
 
@@ -223,6 +223,11 @@ MESSAGES: Final[dict[str, M]] = {
         "zh-Hant": "這個 PDF 有密碼保護，我打不開。",
         "en": "That PDF is password-protected, so I can't open it.",
     },
+    "reason_too_complex": {
+        "zh-Hans": "这个文件结构太复杂（解开后过大或读取太慢），我读不了。",
+        "zh-Hant": "這個檔案結構太複雜（解開後過大或讀取太慢），我讀不了。",
+        "en": "That file is too complex for me to read (it unpacks to too much or takes too long).",
+    },
     "fetch_blocked_address": {
         "zh-Hans": "这个链接指向内部地址，我不会访问。",
         "zh-Hant": "這個連結指向內部位址，我不會存取。",
@@ -287,6 +292,11 @@ MESSAGES: Final[dict[str, M]] = {
         "zh-Hans": "链接指向的文件我读不出来。",
         "zh-Hant": "連結指向的檔案我讀不出來。",
         "en": "I couldn't read the file that link points to.",
+    },
+    "fetch_unsupported_encoding": {
+        "zh-Hans": "这个网页的压缩格式我读不了。",
+        "zh-Hant": "這個網頁的壓縮格式我讀不了。",
+        "en": "That page is compressed in a way I can't read.",
     },
     "page_verification_page": {
         "zh-Hans": "网站要求人机验证，我拿不到文章。",
@@ -631,11 +641,19 @@ MESSAGES: Final[dict[str, M]] = {
 
 
 def text(key: str, lang: UiLanguage, /, **values: object) -> str:
-    """The message ``key`` in ``lang``, with ``values`` HTML-escaped and filled in."""
+    """The message ``key`` in ``lang``, with ``values`` HTML-escaped and filled in.
+
+    A lone surrogate in a value (UTF-8, and so Telegram, cannot carry one) becomes U+FFFD.
+    """
     template = MESSAGES[key][lang]
     if not values:
         return template
-    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+    return template.format(**{k: _escape(str(v)) for k, v in values.items()})
+
+
+def _escape(value: str) -> str:
+    value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return html.escape(value, quote=False)
 
 
 def error_text(error: BaseException, lang: UiLanguage) -> str:
@@ -644,6 +662,8 @@ def error_text(error: BaseException, lang: UiLanguage) -> str:
     Internal wording (exception messages) never reaches users: only the
     stable ``reason``/``detail`` codes select a message.
     """
+    if isinstance(error, CommandError):
+        return text(_COMMAND_ERRORS[error.reason], lang, **error.values)
     if isinstance(error, UnsupportedInputError):
         return _first(lang, f"reason_{error.reason}")
     if isinstance(error, NotArticleError):
@@ -658,6 +678,14 @@ def error_text(error: BaseException, lang: UiLanguage) -> str:
             return _first(lang, f"reason_{detail}", "fetch_unreadable")
         return _first(lang, f"fetch_{error.reason}")
     return text("apology", lang)
+
+
+_COMMAND_ERRORS: Final[dict[CommandReason, str]] = {
+    "bad_time": "sub_bad_time",
+    "bad_zone": "sub_bad_zone",
+    "filter_too_long": "filter_too_long",
+    "filter_too_many": "filter_too_many",
+}
 
 
 def _first(lang: UiLanguage, *keys: str) -> str:

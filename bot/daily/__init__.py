@@ -10,6 +10,8 @@ maps Telegram's errors to the domain's :class:`~bot.errors.RecipientGone` and
 from __future__ import annotations
 
 from bot.daily.digests import (
+    FILTER_MAX_COUNT,
+    FILTER_MAX_LENGTH,
     FIRST_LOOKBACK,
     MAX_ITEMS,
     ROLL_UP_WINDOW,
@@ -26,6 +28,7 @@ from bot.daily.schedule import (
     last_occurrence,
     missed_date,
     next_occurrence,
+    parse_subscription,
     parse_time,
     parse_zone,
 )
@@ -33,6 +36,8 @@ from bot.daily.schedule import (
 __all__ = [
     "CATCH_UP_WINDOW",
     "DEFAULT_TIME",
+    "FILTER_MAX_COUNT",
+    "FILTER_MAX_LENGTH",
     "FIRST_LOOKBACK",
     "MAX_ITEMS",
     "ROLL_UP_WINDOW",
@@ -45,6 +50,7 @@ __all__ = [
     "last_occurrence",
     "missed_date",
     "next_occurrence",
+    "parse_subscription",
     "parse_time",
     "parse_zone",
     "telegram_sender",

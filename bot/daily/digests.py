@@ -38,14 +38,23 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.daily.schedule import local_date, missed_date, next_occurrence, subscription_time
-from bot.errors import RecipientGone, SendFailed
+from bot.errors import CommandError, RecipientGone, SendFailed
 from bot.messages import UiLanguage, language_for
 from bot.render import MAX_MESSAGE_LENGTH, message_link
 from bot.render_daily import render_daily, render_empty_day, render_roll_up
-from bot.storage import Delivery, Storage, StoredArticle, Subscription, utc_now
+from bot.storage import (
+    Delivery,
+    FilterAdded,
+    Storage,
+    StoredArticle,
+    Subscription,
+    utc_now,
+)
 from summarizer.compose import DailyDigest, DailyItem, compose
 
 __all__ = [
+    "FILTER_MAX_COUNT",
+    "FILTER_MAX_LENGTH",
     "FIRST_LOOKBACK",
     "MAX_ITEMS",
     "RETRY_DELAYS",
@@ -65,6 +74,9 @@ FIRST_LOOKBACK = timedelta(hours=24)
 MAX_ITEMS = 100
 #: ``/summary`` alone rolls up what the chat shared this far back.
 ROLL_UP_WINDOW = timedelta(hours=24)
+#: A chat's filter terms: at most this many, each at most this long.
+FILTER_MAX_COUNT = 20
+FILTER_MAX_LENGTH = 64
 #: Retries for a delivery that failed with something other than a gone recipient (seconds).
 RETRY_DELAYS = (60.0, 300.0, 900.0)
 
@@ -181,6 +193,22 @@ class DailyDigests:
     async def language(self, chat_id: int) -> UiLanguage:
         chat = await self.storage.chat(chat_id)
         return language_for(chat.language if chat else None)
+
+    # --- filters -------------------------------------------------------------------
+
+    async def add_filter(self, chat_id: int, term: str) -> FilterAdded:
+        """Add a filter term (``added``/``exists``).
+
+        Raises :class:`~bot.errors.CommandError`: ``filter_too_long`` past
+        :data:`FILTER_MAX_LENGTH` characters, ``filter_too_many`` once the chat
+        has :data:`FILTER_MAX_COUNT` (checked and inserted atomically).
+        """
+        if len(term) > FILTER_MAX_LENGTH:
+            raise CommandError("filter_too_long", max=FILTER_MAX_LENGTH)
+        added = await self.storage.add_filter(chat_id, term, limit=FILTER_MAX_COUNT)
+        if added == "full":
+            raise CommandError("filter_too_many", max=FILTER_MAX_COUNT)
+        return added
 
     # --- composing -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.errors import CommandError
 from bot.storage import Subscription
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "local_date",
     "missed_date",
     "next_occurrence",
+    "parse_subscription",
     "parse_time",
     "parse_zone",
     "subscription_time",
@@ -97,3 +99,27 @@ def missed_date(sub: Subscription, now: datetime) -> date | None:
     if now - last > CATCH_UP_WINDOW or last < sub.updated_at:
         return None
     return last.date()
+
+
+def parse_subscription(argument: str) -> tuple[time, ZoneInfo | None]:
+    """``/subscribe``'s argument: an optional time and an optional IANA zone, either order.
+
+    No time means :data:`DEFAULT_TIME`; no zone means "keep the chat's".
+    Raises :class:`~bot.errors.CommandError` (``bad_time``/``bad_zone``) naming
+    the token it could not read.
+    """
+    at, zone = DEFAULT_TIME, None
+    tokens = argument.split()
+    for token in tokens[:2]:
+        parsed_time = parse_time(token)
+        if parsed_time is not None:
+            at = parsed_time
+        elif any(ch.isdigit() for ch in token) and "/" not in token:
+            raise CommandError("bad_time", value=token)
+        elif (parsed_zone := parse_zone(token)) is not None:
+            zone = parsed_zone
+        else:
+            raise CommandError("bad_zone", value=token)
+    if len(tokens) > 2:
+        raise CommandError("bad_time", value=" ".join(tokens[2:]))
+    return at, zone

@@ -1,9 +1,9 @@
 """One module per way into the bot; :data:`REGISTRARS` is the order they are wired in.
 
 Within a handler group the first matching handler wins, so order matters:
-commands and specific inputs first, :mod:`bot.handlers.fallback` last.  A
-later feature (subscriptions, documents, links) adds its ``register``
-before ``fallback.register``.
+every command first (:mod:`bot.handlers.commands`, the one command table),
+then specific inputs, :mod:`bot.handlers.fallback` last.  A later way in
+adds its ``register`` before ``fallback.register``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from telegram.ext import Application
 
-from bot.handlers import documents, fallback, group, help, private, subscriptions
+from bot.handlers import commands, documents, fallback, group, private
 from bot.services import Services
 
 __all__ = ["REGISTRARS", "Registrar"]
@@ -21,10 +21,9 @@ __all__ = ["REGISTRARS", "Registrar"]
 Registrar = Callable[[Application[Any, Any, Any, Any, Any, Any], Services], None]
 
 REGISTRARS: Final[tuple[Registrar, ...]] = (
-    help.register,
+    commands.register,
     group.register,
     documents.register,
     private.register,
-    subscriptions.register,
     fallback.register,
 )

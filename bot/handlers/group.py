@@ -16,8 +16,9 @@ from typing import Any
 
 from telegram import Bot, Chat, ChatMember, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackContext, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackContext, MessageHandler, filters
 
+from bot.context import BotContext
 from bot.handlers.common import answer_article, auto_reply, reply_html, reply_parts, ui_language
 from bot.handlers.documents import answer_document
 from bot.handlers.links import answer_links
@@ -37,7 +38,7 @@ from bot.service import text_hash
 from bot.services import Services
 from summarizer import SummarizerError, looks_like_article
 
-__all__ = ["GROUP_ARTICLE_FILTER", "register"]
+__all__ = ["GROUP_ARTICLE_FILTER", "on_summary", "register"]
 
 #: New group messages with text or a caption, commands aside.
 GROUP_ARTICLE_FILTER = (
@@ -50,13 +51,14 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 AnyContext = CallbackContext[Any, Any, Any, Any]
 
 
-def register(application: AnyApp, svc: Services) -> None:
-    async def on_summary(update: Update, context: AnyContext) -> None:
-        message = update.effective_message
-        if message is None:
-            return
-        await summary(svc, context.bot, message, ui_language(update))
+async def on_summary(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    await summary(context.services, context.bot, message, ui_language(update))
 
+
+def register(application: AnyApp, svc: Services) -> None:
     async def store(parts: list[Part]) -> None:
         text = join_parts(parts)
         if not looks_like_article(text):
@@ -91,10 +93,6 @@ def register(application: AnyApp, svc: Services) -> None:
         else:
             rejoiner.add(part_from_message(message, text, key, update))
 
-    # new messages only: editing an old /summary must not answer it again
-    application.add_handler(
-        CommandHandler("summary", on_summary, filters=filters.UpdateType.MESSAGE)
-    )
     application.add_handler(MessageHandler(GROUP_ARTICLE_FILTER, on_group_message))
 
 
