@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from reader.errors import SettingError
@@ -24,8 +23,11 @@ def parse_flag(name: str, value: str) -> bool:
     raise SettingError(f"{name} {value!r} must be true or false")
 
 
-def allow_private_networks(environ: Mapping[str, str] | None = None) -> bool:
-    """``FETCH_ALLOW_PRIVATE_NETWORKS``: lift the address guard (intranets, tests)."""
-    env = os.environ if environ is None else environ
-    value = env.get(ALLOW_PRIVATE_NETWORKS, "").strip() or "false"
+def allow_private_networks(environ: Mapping[str, str]) -> bool:
+    """``FETCH_ALLOW_PRIVATE_NETWORKS`` in ``environ``: lift the address guard (intranets, tests).
+
+    The caller passes the environment (the CLI: ``os.environ``), so no module
+    of the reader reads it by itself.
+    """
+    value = environ.get(ALLOW_PRIVATE_NETWORKS, "").strip() or "false"
     return parse_flag(ALLOW_PRIVATE_NETWORKS, value)
