@@ -60,7 +60,7 @@ def _fetch(url: str) -> tuple[str, str | None]:
     from reader.settings import allow_private_networks
 
     try:
-        allow_private = allow_private_networks()
+        allow_private = allow_private_networks(os.environ)
         fetched = asyncio.run(fetch_url(url, allow_private=allow_private))
     except SettingError as exc:
         raise _SourceError(str(exc)) from exc
