@@ -122,7 +122,8 @@ class Rejoiner:
     ``on_flush`` receives the parts in their original order.  ``spawn`` starts
     the waiting task (default :func:`asyncio.create_task`); the application
     passes its own ``create_task`` so errors reach its error handler and
-    shutdown waits for pending buffers.
+    shutdown waits for pending buffers.  ``clock`` and ``sleep`` default to
+    the event loop's; tests pass a manual clock so no test waits on real time.
     """
 
     def __init__(
@@ -131,18 +132,26 @@ class Rejoiner:
         on_flush: Callable[[list[Part]], Awaitable[None]],
         *,
         spawn: Spawn | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.window = window
         self._on_flush = on_flush
         self._spawn = spawn
+        #: The event loop's clock unless given (tests pass a manual clock and its sleep).
+        self._clock = clock
+        self._sleep = sleep
         self._buffers: dict[tuple[int, str], _Buffer] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def pending(self, chat_id: int, key: str) -> bool:
         return (chat_id, key) in self._buffers
 
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
     def add(self, part: Part) -> None:
-        now = asyncio.get_running_loop().time()
+        now = self._now()
         slot = (part.chat_id, part.key)
         buffer = self._buffers.get(slot)
         if buffer is not None:
@@ -159,9 +168,8 @@ class Rejoiner:
             task.add_done_callback(self._tasks.discard)
 
     async def _wait_then_flush(self, slot: tuple[int, str]) -> None:
-        loop = asyncio.get_running_loop()
-        while (delay := self._buffers[slot].last + self.window - loop.time()) > 0:
-            await asyncio.sleep(delay)
+        while (delay := self._buffers[slot].last + self.window - self._now()) > 0:
+            await self._sleep(delay)
         parts = sorted(self._buffers.pop(slot).parts, key=lambda p: p.order)
         await self._on_flush(parts)
 

@@ -27,6 +27,7 @@ from tests.fakes.builders import (
     photo,
     user_origin,
 )
+from tests.fakes.clock import ManualClock
 
 
 def message(**fields: Any) -> Message:
@@ -114,39 +115,36 @@ class Collector:
 
 
 async def test_parts_within_the_window_become_one_batch_in_order() -> None:
-    collected = Collector()
-    rejoiner = Rejoiner(0.1, collected)
+    collected, clock = Collector(), ManualClock()
+    rejoiner = Rejoiner(0.1, collected, clock=clock.time, sleep=clock.sleep)
     rejoiner.add(part("k", 3, "c"))
     rejoiner.add(part("k", 1, "a"))
     rejoiner.add(part("other", 9, "z"))
     rejoiner.add(part("k", 2, "b"))
     rejoiner.add(part("k", 4, "d", chat_id=8))  # another chat: another buffer
-    await collected.wait(3)
+    await clock.advance(0.1)
     assert sorted(collected.batches) == [[1, 2, 3], [4], [9]]
     assert not rejoiner.pending(7, "k")
 
 
 async def test_each_new_part_extends_the_window() -> None:
-    collected = Collector()
-    window = 0.3
-    rejoiner = Rejoiner(window, collected)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+    collected, clock = Collector(), ManualClock()
+    rejoiner = Rejoiner(0.3, collected, clock=clock.time, sleep=clock.sleep)
     for i in range(4):  # parts 0.05 s apart: each well within the window of the last
         rejoiner.add(part("k", i, str(i)))
-        last = loop.time()
-        await asyncio.sleep(0.05)
-    await collected.wait(1)
+        await clock.advance(0.05)
+    await clock.advance(0.24)  # 0.29 s after the last part: still waiting
+    assert collected.batches == [] and rejoiner.pending(7, "k")
+    await clock.advance(0.01)
     assert collected.batches == [[0, 1, 2, 3]]
-    assert loop.time() - last >= window - 0.01  # only after the last part's window
-    assert last - started >= 0.15
 
 
 async def test_a_part_after_the_flush_starts_a_new_batch() -> None:
-    collected = Collector()
-    rejoiner = Rejoiner(0.02, collected)
+    collected, clock = Collector(), ManualClock()
+    rejoiner = Rejoiner(0.02, collected, clock=clock.time, sleep=clock.sleep)
     rejoiner.add(part("k", 1, "a"))
-    await collected.wait(1)
+    await clock.advance(0.02)
     rejoiner.add(part("k", 2, "b"))
-    await collected.wait(2)
+    assert collected.batches == [[1]]
+    await clock.advance(0.02)
     assert collected.batches == [[1], [2]]
