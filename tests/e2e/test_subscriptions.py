@@ -94,12 +94,13 @@ async def settled(bot: Harness, chat_id: int, day: date) -> Delivery:
 async def test_the_digest_arrives_on_time_with_duplicates_merged(bot: Harness) -> None:
     await send_articles(bot, USER, ZH_HANS_ARTICLE, EN_ARTICLE, ZH_HANS_COPY)
     await say(bot, USER, "/subscribe 08:00 UTC")
-    await bot.services.daily.subscribe(USER, soon(2), ZoneInfo("UTC"))
+    fires = datetime.now(UTC) + timedelta(seconds=2)
+    await bot.services.daily.subscribe(USER, fires.time(), ZoneInfo("UTC"))
     [digest] = await bot.fake.wait_for(lambda: digests_sent(bot.fake, USER) or None, timeout=15)
     assert "3 articles, 2 stories" in digest
     assert "星河云发布三季度财报，企业服务收入增长三成 ×2" in digest  # the copy merged
     assert "Northwind Logistics posts record quarter" in digest
-    today = datetime.now(UTC).date()
+    today = fires.date()  # the digest's date, even if the test crosses midnight
     delivery = await settled(bot, USER, today)  # Telegram got it; the bot records it next
     assert delivery.status == "sent" and len(delivery.sent_ids) == 1
     # the next digest starts after this one: nothing new, nothing sent again
@@ -122,8 +123,8 @@ async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
 
 async def test_crash_during_delivery_sends_each_part_exactly_once(start: Starter) -> None:
     fake = start.fake
-    today = datetime.now(UTC).date()
-    async with start() as first:
+    today = FIXED.date()  # the bot's clock, not the wall's: the test may cross midnight
+    async with start(clock=fixed_clock) as first:
         await send_articles(first, USER, ZH_HANS_ARTICLE, EN_ARTICLE, DINGTALK_ARTICLE)
         await first.services.daily.subscribe(USER, time(0, 0), ZoneInfo("UTC"))
         first.services.daily.digests.part_limit = 90  # several parts
@@ -133,7 +134,7 @@ async def test_crash_during_delivery_sends_each_part_exactly_once(start: Starter
         assert delivery is not None and delivery.status == "sending"
         assert len(delivery.parts) >= 3 and len(delivery.sent_ids) == 1
     # the process is gone with the digest half sent; the next start finishes it
-    async with start() as second:
+    async with start(clock=fixed_clock) as second:
         done = await second.services.storage.delivery(USER, today.isoformat())
         assert done is not None and done.status == "sent"
     texts = [c.text for c in fake.sent(USER)[before:]]
