@@ -3,18 +3,24 @@
 python-telegram-bot logs request URLs (``.../bot<token>/getUpdates``) at
 DEBUG and httpx logs every request at INFO.  httpx is held at WARNING, and a
 filter on the handler rewrites every record, arguments and traceback
-included, replacing each secret with a placeholder.
+included, replacing each secret with a placeholder.  Tracebacks that bypass
+logging (an exception nobody caught, in the main thread or another) are
+scrubbed the same way by :func:`install_excepthook`: python-telegram-bot's
+``InvalidToken`` message, for one, quotes the token.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
+import traceback
 from collections.abc import Iterable
+from types import TracebackType
 from typing import TextIO
 from urllib.parse import quote
 
-__all__ = ["REDACTED", "SecretFilter", "setup_logging"]
+__all__ = ["REDACTED", "SecretFilter", "install_excepthook", "setup_logging"]
 
 REDACTED = "<redacted>"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -70,3 +76,23 @@ def setup_logging(
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     return handler
+
+
+def install_excepthook(secrets: Iterable[str]) -> None:
+    """Print uncaught exceptions (any thread) with secrets scrubbed, as logging would."""
+    scrub = SecretFilter(secrets).scrub
+
+    def report(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, exc, tb))
+        sys.stderr.write(scrub(text))
+        sys.stderr.flush()
+
+    def report_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        exc = args.exc_value if args.exc_value is not None else args.exc_type()
+        sys.stderr.write(f"Exception in thread {args.thread.name if args.thread else '?'}:\n")
+        report(args.exc_type, exc, args.exc_traceback)
+
+    sys.excepthook = report
+    threading.excepthook = report_thread

@@ -4,7 +4,9 @@ Everything that comes from an article goes through :func:`html.escape`;
 length is measured as Telegram measures it (visible text after entity
 parsing, in UTF-16 code units), and a long digest is shortened by whole
 sentences or points first, then by clipping plain text, so a tag or an
-entity is never cut in half.
+entity is never cut in half.  Lone surrogates (which UTF-8, and so
+Telegram, cannot carry) become U+FFFD before anything is measured or cut,
+so a surrogate pair is never split either.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from summarizer import Digest
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
+    "clean_text",
+    "clip_text",
     "link_host",
     "message_link",
     "render_digest",
@@ -30,14 +34,23 @@ __all__ = [
 MAX_MESSAGE_LENGTH = 4096
 TITLE_MAX = 256
 TAGS_MAX = 8
+#: A hashtag's most characters: one absurd tag must not crowd out the digest.
+HASHTAG_MAX = 64
 
 _TAG = re.compile(r"<[^>]*>")
 _NOT_WORD = re.compile(r"\W+")
 _ELLIPSIS = "…"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def utf16_length(s: str) -> int:
-    return len(s.encode("utf-16-le")) // 2
+    """``s``'s length in UTF-16 code units (Telegram's unit); a lone surrogate counts 1."""
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clean_text(s: str) -> str:
+    """``s`` with each lone surrogate replaced by U+FFFD: it cannot be sent as UTF-8."""
+    return _SURROGATE.sub("\ufffd", s)
 
 
 def telegram_length(message_html: str) -> int:
@@ -46,11 +59,14 @@ def telegram_length(message_html: str) -> int:
 
 
 def _esc(s: str) -> str:
-    return html.escape(s, quote=False)
+    return html.escape(clean_text(s), quote=False)
 
 
-def _clip(s: str, units: int) -> str:
-    """``s`` cut to at most ``units`` UTF-16 units (ellipsis included), never mid-character."""
+def clip_text(s: str, units: int) -> str:
+    """``s`` cut to at most ``units`` UTF-16 units (ellipsis included), never mid-character.
+
+    Plain text in, plain text out: escape after clipping, so an entity is never cut.
+    """
     if utf16_length(s) <= units:
         return s
     budget = max(units - 1, 0)
@@ -69,7 +85,7 @@ def _hashtags(tags: Sequence[str]) -> list[str]:
     """``#Tag`` for each tag, made of word characters only so Telegram links it whole."""
     seen: dict[str, None] = {}
     for tag in tags:
-        word = _NOT_WORD.sub("_", tag).strip("_")
+        word = _NOT_WORD.sub("_", tag).strip("_")[:HASHTAG_MAX].rstrip("_")
         if word and word.casefold() not in (s.casefold() for s in seen):
             seen["#" + word] = None
     return list(seen)[:TAGS_MAX]
@@ -117,18 +133,20 @@ def render_digest(
     (an article read from a link) the title links to it; a page without a
     title is headed by its host, so the link is always there to tap.
     """
-    title = _clip(d.title.strip(), TITLE_MAX) if d.title and d.title.strip() else None
-    if title is None and url:
-        title = link_host(url)
-    sentences = [s.strip() for s in d.sentences if s.strip()]
-    points = [p.strip() for p in d.key_points if p.strip()]
+    url = clean_text(url) if url and url.strip() else None
+    heading = clean_text(d.title).strip() if d.title else ""
+    if not heading and url:
+        heading = link_host(url)
+    titles = [clip_text(heading, TITLE_MAX)] if heading else []
+    sentences = [t for t in (clean_text(s).strip() for s in d.sentences) if t]
+    points = [t for t in (clean_text(p).strip() for p in d.key_points) if t]
     footer = _footer(d, lang)
     tags = _hashtags(d.tags)
 
     def build() -> str:
-        return _compose(title, sentences, points, footer, tags, url)
+        return _compose(titles[0] if titles else None, sentences, points, footer, tags, url)
 
-    return _shrink(build, sentences, points, limit)
+    return _shrink(build, sentences, points, limit, spare=(tags, titles))
 
 
 def link_host(url: str) -> str:
@@ -137,12 +155,24 @@ def link_host(url: str) -> str:
         host = urlsplit(url).hostname
     except ValueError:
         host = None
-    return (host or url).removeprefix("www.")
+    return clean_text(host or url).removeprefix("www.")
 
 
-def _shrink(build: Callable[[], str], first: list[str], second: list[str], limit: int) -> str:
+def _shrink(
+    build: Callable[[], str],
+    first: list[str],
+    second: list[str],
+    limit: int,
+    spare: Sequence[list[str]] = (),
+) -> str:
     """Drop items from the ends of ``first``/``second`` (the longer list first),
-    then clip the last remaining item, until ``build()`` fits ``limit``."""
+    then clip the last remaining item, until ``build()`` fits ``limit``.
+
+    Every round removes an item or makes the last one strictly shorter, so it
+    ends.  Only a limit far below Telegram's can need more: then the items of
+    each ``spare`` list go too (hashtags, then the title); ``ValueError`` if
+    even that is not enough.
+    """
     while True:
         message = build()
         over = telegram_length(message) - limit
@@ -152,11 +182,17 @@ def _shrink(build: Callable[[], str], first: list[str], second: list[str], limit
             (second if len(second) >= len(first) and second else first).pop()
             continue
         items = first or second
-        if not items or not items[0]:
+        if items:
+            keep = utf16_length(items[0]) - over
+            if keep > utf16_length(_ELLIPSIS):  # something besides the ellipsis survives
+                items[0] = clip_text(items[0], keep)
+            else:
+                items.clear()
+            continue
+        extra = next((x for x in spare if x), None)
+        if extra is None:
             raise ValueError("message does not fit even without article text")
-        items[0] = _clip(items[0], max(utf16_length(items[0]) - over, 1))
-        if items[0] == _ELLIPSIS:
-            items.clear()
+        extra.pop()
 
 
 def message_link(chat_id: int, message_id: int | None, username: str | None) -> str | None:

@@ -7,7 +7,11 @@ What goes in (filtering, merging, ranking, grouping) is decided by
 one line per story (its gist, linked to the original message where Telegram
 has a link, ``×2`` when merged).  A digest longer than one message is split
 between lines, never inside a tag, and each part stays within Telegram's
-4096 UTF-16 units as Telegram counts them (after entity parsing).
+4096 UTF-16 units as Telegram counts them (after entity parsing).  One line
+is never longer than a message: a gist (or platform name) too long for one,
+say a stored title of thousands of emoji, is clipped (as plain text, before
+escaping, so no entity, tag or surrogate pair is cut), and a digest is
+always deliverable.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import re
 from datetime import date, datetime, time
 
 from bot.messages import UiLanguage, text
-from bot.render import MAX_MESSAGE_LENGTH, telegram_length
+from bot.render import MAX_MESSAGE_LENGTH, clean_text, clip_text, telegram_length, utf16_length
 from summarizer.compose import DailyDigest, Entry, Group
 
 __all__ = [
@@ -33,6 +37,11 @@ __all__ = [
 _NOT_WORD = re.compile(r"\W+")
 #: Extra links of a merged story shown after its gist (the rest are counted, not linked).
 EXTRA_LINKS = 3
+#: A gist's most UTF-16 units: a digest line is one line (the summarizer's gist
+#: budget counts Han characters and words, so emoji or symbols escape it).
+GIST_MAX = 300
+#: A platform name's most characters in a group heading.
+TAG_NAME_MAX = 64
 
 
 def format_date(day: date, lang: UiLanguage) -> str:
@@ -61,22 +70,40 @@ def _group_heading(group: Group, lang: UiLanguage) -> str:
     if group.tag is None:
         name = text("daily_untagged", lang)
     else:
-        name = "#" + (_NOT_WORD.sub("_", group.tag).strip("_") or "tag")
+        word = _NOT_WORD.sub("_", group.tag).strip("_")[:TAG_NAME_MAX].rstrip("_")
+        name = "#" + (word or "tag")
     return f"<b>{html.escape(name, quote=False)} · {group.articles}</b>"
 
 
 def _link(url: str, label: str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+    if not url.strip():  # Telegram refuses an empty href
+        return label
+    return f'<a href="{html.escape(clean_text(url), quote=True)}">{label}</a>'
 
 
-def _entry_line(entry: Entry) -> str:
-    gist = html.escape(entry.gist, quote=False)
-    line = "• " + (_link(entry.links[0], gist) if entry.links else gist)
+def _entry_line(entry: Entry, gist: str, *, extras: bool = True) -> str:
+    """The story's line; ``gist`` is plain text (escaped here)."""
+    shown = html.escape(gist, quote=False)
+    line = "• " + (_link(entry.links[0], shown) if entry.links else shown)
     if entry.count > 1:
         line += f" ×{entry.count}"
-        extra = entry.links[1 : 1 + EXTRA_LINKS]
+        extra = entry.links[1 : 1 + EXTRA_LINKS] if extras else ()
         if extra:
             line += " " + " ".join(_link(url, str(i)) for i, url in enumerate(extra, 2))
+    return line
+
+
+def _fitted_line(entry: Entry, heading: str, limit: int) -> str:
+    """The story's line, its gist clipped so it fits a message under its group's heading."""
+    gist = clip_text(" ".join(clean_text(entry.gist).split()), GIST_MAX)
+    line = _entry_line(entry, gist)
+    over = telegram_length(f"{heading}\n{line}") - limit
+    if over <= 0:
+        return line
+    gist = clip_text(gist, max(utf16_length(gist) - over, 1))
+    line = _entry_line(entry, gist)
+    if telegram_length(f"{heading}\n{line}") > limit:  # a limit far below Telegram's
+        line = _entry_line(entry, clip_text(gist, 1), extras=False)
     return line
 
 
@@ -122,7 +149,7 @@ def render_composed(
     for group in digest.groups:
         heading = _group_heading(group, lang)
         for i, entry in enumerate(group.entries):
-            line = _entry_line(entry)
+            line = _fitted_line(entry, heading, limit)
             # a group's heading never ends a part: it goes with its first line
             opening = (["", heading] if lines else [heading]) if i == 0 else []
             if fits([*lines, *opening, line]):

@@ -1,22 +1,100 @@
 from __future__ import annotations
 
 import json
+import os
+import selectors
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from summarizer.__main__ import main
+import summarizer.__main__ as cli
+from summarizer.__main__ import EXAMPLE, main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+#: Guard against a hung child only; no assertion depends on how long anything takes.
+GUARD = 60
 
 
-def test_bundled_example_runs_without_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+def _run(
+    *args: str, input: str | None = None, stdin: Any = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", *args],
+        input=input,
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=GUARD,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+class _Terminal:
+    """A stand-in for an interactive stdin: a terminal, with nothing to read."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def read(self, *_: object) -> str:
+        raise AssertionError("the demo must not read the terminal")
+
+
+def test_bare_command_summarizes_the_example_and_says_so() -> None:
+    proc = _run(stdin=subprocess.DEVNULL)  # nothing piped in: like a terminal
+    assert proc.returncode == 0, proc.stderr
+    assert "社群團購" in proc.stdout  # the example's own headline, in its own script
+    assert "#WeChat" in proc.stdout
+    assert proc.stderr.splitlines()[0].startswith("Example: " + str(EXAMPLE.relative_to(ROOT)))
+    assert "Example" not in proc.stdout  # stdout stays the digest alone
+
+
+def test_terminal_stdin_gets_the_demo(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal())
     assert main([]) == 0
-    out = capsys.readouterr().out
-    assert "社群團購" in out  # the example's own headline, in its own script
-    assert "#WeChat" in out
+    captured = capsys.readouterr()
+    assert "社群團購" in captured.out
+    assert "zh_hant_retail.txt" in captured.err
+
+
+def test_piped_stdin_is_read_without_a_dash() -> None:
+    text = (FIXTURES / "en_retail.txt").read_text(encoding="utf-8")
+    proc = _run("--json", input=text)
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["language"] == "en"
+    assert d["sentences"] and all(s in text for s in d["sentences"])
+    assert "Example" not in proc.stderr
+
+
+def test_piped_stdin_in_another_encoding() -> None:
+    text = (FIXTURES / "zh_hans_retail.txt").read_text(encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", "--json"],
+        input=text.encode("gb18030"),
+        capture_output=True,
+        timeout=GUARD,
+        cwd=ROOT,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"].startswith("钉钉上线")
+
+
+def test_empty_piped_stdin_is_a_clear_error() -> None:
+    proc = _run(input="  \n")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: stdin is empty")
+    assert len(proc.stderr.splitlines()) == 1
 
 
 def test_file_and_json_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,34 +106,56 @@ def test_file_and_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(d) >= {"title", "sentences", "key_points", "tags", "language", "stats"}
 
 
-def test_stdin_and_options() -> None:
+def test_stdin_dash_and_options() -> None:
     text = (FIXTURES / "en_retail.txt").read_text(encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "--max-sentences", "1", "--json", "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    proc = _run("--max-sentences", "1", "--json", "-", input=text)
+    assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["sentences"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--max-sentences", "0"], "--max-sentences"),
+        (["--max-sentences", "-2"], "--max-sentences"),
+        (["--max-length", "-5"], "--max-length"),
+        (["--max-length", "0"], "--max-length"),
+        (["--max-sentences", "three"], "--max-sentences"),
+    ],
+)
+def test_counts_below_one_are_refused(
+    args: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main([*args, str(FIXTURES / "en_retail.txt")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {named}:" in err
+    assert "Traceback" not in err
+
+
+def test_plain_footer_names_its_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(FIXTURES / "zh_hans_retail.txt")]) == 0
+    zh = capsys.readouterr().out.splitlines()[-1]
+    assert main([str(FIXTURES / "en_retail.txt")]) == 0
+    en = capsys.readouterr().out.splitlines()[-1]
+    assert main(["--json", str(FIXTURES / "zh_hans_retail.txt")]) == 0
+    d_zh = json.loads(capsys.readouterr().out)["stats"]
+    assert main(["--json", str(FIXTURES / "en_retail.txt")]) == 0
+    d_en = json.loads(capsys.readouterr().out)["stats"]
+    assert zh == f"[zh-Hans] {d_zh['input_length']} 字 → {d_zh['digest_length']} 字"
+    assert en == f"[en] {d_en['input_length']} words → {d_en['digest_length']} words"
+
+
 def test_jsonl_batch_protocol() -> None:
-    lines = [
+    lines: list[dict[str, Any]] = [
         {"id": "a", "text": (FIXTURES / "zh_hans_retail.txt").read_text("utf-8"), "sentences": 3},
         {"id": "b", "text": "", "sentences": 3},
         {"id": "c", "text": (FIXTURES / "en_retail.txt").read_text("utf-8"), "sentences": 2},
     ]
     payload = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines) + "not json\n"
-    proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "--jsonl"],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    proc = _run("--jsonl", input=payload)
+    assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [o["id"] for o in out[:3]] == ["a", "b", "c"]
     assert out[0]["sentences"] and all(s in lines[0]["text"] for s in out[0]["sentences"])
@@ -64,9 +164,113 @@ def test_jsonl_batch_protocol() -> None:
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
 
 
+def test_jsonl_bad_lines_get_error_records_and_the_batch_goes_on() -> None:
+    good = (FIXTURES / "en_retail.txt").read_text("utf-8")
+    raw = [
+        "[1]",
+        '"x"',
+        "3",
+        "null",
+        '{"id": "lone", "text": "\\ud800 ' + json.dumps(good)[1:-1] + '"}',
+        '{"id": "\\udfff", "text": "\\ud83d"}',
+        '{"id": "nt", "text": 5}',
+        '{"id": "tr',  # cut off
+        json.dumps({"id": "last", "text": good}),
+    ]
+    payload = ("\n".join(raw) + "\n").encode("utf-8") + b'{"id": "\xff\xfe"}\n'
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", "--jsonl"],
+        input=payload,
+        capture_output=True,
+        timeout=GUARD,
+        cwd=ROOT,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert b"Traceback" not in proc.stderr
+    out = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(raw) + 1  # one answer per line, none lost
+    by_id = {o["id"]: o for o in out}
+    for n in ("0", "1", "2", "3"):
+        assert by_id[n]["sentences"] == [] and "object" in by_id[n]["error"]
+    assert by_id["lone"]["sentences"] and "error" not in by_id["lone"]
+    assert "error" in by_id["nt"]
+    assert "bad JSON" in by_id["7"]["error"]
+    assert (
+        by_id["last"]["sentences"]
+        == json.loads(_run("--jsonl", input=raw[-1] + "\n").stdout)["sentences"]
+    )
+    assert "bad JSON" in by_id["9"]["error"]  # not UTF-8
+    assert all(isinstance(o["sentences"], list) for o in out)
+
+
+def test_jsonl_record_survives_an_unexpected_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    import summarizer
+
+    def broken(text: str, **_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(summarizer, "summarize", broken)
+    recs = list(cli._jsonl(['{"id": "x", "text": "hello"}', '{"id": "y"}'], {}))
+    assert [r["id"] for r in recs] == ["x", "y"]
+    assert all(r["sentences"] == [] and "RuntimeError: boom" in r["error"] for r in recs)
+
+
+def test_ctrl_c_exits_130_leaving_whole_lines() -> None:
+    good = json.dumps({"id": "1", "text": (FIXTURES / "en_retail.txt").read_text("utf-8")})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarizer", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write(good.encode() + b"\n")
+        proc.stdin.flush()  # the batch goes on: stdin stays open, more may come
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            assert sel.select(timeout=GUARD), "no answer to the first line"
+        first = proc.stdout.readline()  # the first answer is out, flushed on its own
+        assert json.loads(first)["id"] == "1"
+        proc.send_signal(signal.SIGINT)  # while it waits for the next line
+        assert proc.wait(timeout=GUARD) == 130
+        rest = proc.stdout.read()
+        err = proc.stderr.read().decode("utf-8", "replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            stream.close()
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    for line in (first + rest).decode("utf-8").splitlines(keepends=True):
+        assert line.endswith("\n")
+        json.loads(line)
+
+
 def test_missing_file_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["/nonexistent/article.txt"]) == 2
-    assert "cannot read" in capsys.readouterr().err
+    assert main(["/nonexistent/article.txt"]) == 2  # unchanged since the first CLI
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot read /nonexistent/article.txt")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_directory_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path)]) == 2  # like a missing file
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot read {tmp_path}") and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/a.txt", "http://127.0.0.1:1/a"])
+def test_unreadable_link_is_one_line(url: str) -> None:
+    proc = _run(url)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: cannot summarize the link")
+    assert len(proc.stderr.splitlines()) == 1
+    assert proc.stdout == ""
 
 
 def test_empty_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,3 +278,18 @@ def test_empty_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
     f.write_text("  \n", encoding="utf-8")
     assert main([str(f)]) == 1
     assert "empty" in capsys.readouterr().err
+
+
+def test_unexpected_failure_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import summarizer
+
+    def broken(text: str, **_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(summarizer, "summarize", broken)
+    assert main([str(FIXTURES / "en_retail.txt")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: unexpected failure (RuntimeError: boom)")
+    assert len(err.splitlines()) == 1

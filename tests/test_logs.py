@@ -1,15 +1,19 @@
-"""The token never reaches a log line: messages, arguments, tracebacks, URL-encoded forms."""
+"""The token never reaches a log line: messages, arguments, tracebacks (uncaught ones too),
+URL-encoded forms."""
 
 from __future__ import annotations
 
 import io
 import logging
+import sys
+import threading
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 
-from bot.logs import REDACTED, SecretFilter, setup_logging
+from bot.logs import REDACTED, SecretFilter, install_excepthook, setup_logging
+from bot.startup import shown_url
 
 TOKEN = "7654321:AAHsecretPartOfTheToken_abcdefghijk"
 
@@ -57,3 +61,40 @@ def test_a_broken_format_string_does_not_break_logging() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%d items " + TOKEN, ("x",), None)
     assert f.filter(record)
     assert TOKEN not in record.getMessage()
+
+
+@pytest.fixture
+def hooks() -> Iterator[None]:
+    saved = (sys.excepthook, threading.excepthook)
+    try:
+        yield
+    finally:
+        sys.excepthook, threading.excepthook = saved
+
+
+def test_uncaught_exceptions_are_scrubbed_in_any_thread(
+    hooks: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_excepthook([TOKEN])
+    try:
+        raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def fail() -> None:
+        raise RuntimeError(f"in a thread: {quote(TOKEN, safe='')}")
+
+    worker = threading.Thread(target=fail, name="worker")
+    worker.start()
+    worker.join()
+    err = capsys.readouterr().err
+    assert "RuntimeError: The token `<redacted>` was rejected by the server." in err
+    assert "Exception in thread worker:" in err and "in a thread: <redacted>" in err
+    assert "Traceback" in err  # the traceback is kept, only the secret goes
+    assert TOKEN not in err and "secretPartOfTheToken" not in err
+
+
+def test_urls_in_start_up_messages_lose_credentials_and_secrets() -> None:
+    url = f"https://user:pw@bots.example.com:8443/api/bot{TOKEN}/x?key=1#f"
+    assert shown_url(url, [TOKEN]) == "https://bots.example.com:8443/api/bot<redacted>/x"
+    assert shown_url("http://[::1/bot", [TOKEN]) == "http://[::1/bot"  # unparsable: as given

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.render import (
     MAX_MESSAGE_LENGTH,
+    clean_text,
     message_link,
     render_digest,
     telegram_length,
+)
+from bot.render import (
+    utf16_length as bot_utf16_length,
 )
 from summarizer import Digest, Stats
 from tests.fakes.telegram_html import parse_html, utf16_length
@@ -98,17 +103,59 @@ def test_escaping_does_not_count_against_the_limit_but_is_never_cut() -> None:
     assert "&amp;&amp;" in html and "&am…" not in html
 
 
-_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=1500)
+def test_utf16_length_counts_a_lone_surrogate_as_one_unit() -> None:
+    assert bot_utf16_length("a\ud800😀") == 4
+    assert bot_utf16_length("\udfff") == 1
+    assert telegram_length("<b>\ud83d</b>&amp;") == 2
 
 
-@settings(max_examples=60, deadline=None)
+def test_lone_surrogates_are_replaced_never_sent() -> None:
+    d = digest(title="标题\ud800", sentences=("句子\udc00。",), key_points=("\ud83d要点",))
+    html = render_digest(d, "zh-Hans")
+    html.encode("utf-8")  # Telegram gets valid UTF-8
+    plain = parse_html(html)
+    assert "标题\ufffd" in plain and "句子\ufffd。" in plain and "1. \ufffd要点" in plain
+    assert clean_text("\ud83d\ude00") == "\ufffd\ufffd"  # two halves as separate code points
+
+
+def test_a_last_item_shorter_than_the_overflow_ends_the_shrinking() -> None:
+    # the one remaining sentence is a single character, the overflow larger than it:
+    # it goes, and then the hashtags, until the message fits
+    d = digest(title="T", sentences=("甲",), key_points=(), tags=("DingTalk", "Alibaba"))
+    full = render_digest(d, "en")
+    for cut in (1, 2, 5, 12, 25):
+        html = render_digest(d, "en", limit=telegram_length(full) - cut)
+        assert telegram_length(html) <= telegram_length(full) - cut
+        parse_html(html)
+        assert "chars →" in html  # the footer is always there
+    with pytest.raises(ValueError, match="does not fit"):
+        render_digest(d, "en", limit=5)  # not even the footer: a clear error, never a hang
+
+
+def test_an_absurd_tag_or_title_cannot_crowd_out_the_digest() -> None:
+    d = digest(title="★" * 4200, tags=("x" * 4200, "y" * 4200), sentences=("第一句。",))
+    html = render_digest(d, "zh-Hans")
+    plain = parse_html(html)
+    assert telegram_length(html) <= MAX_MESSAGE_LENGTH
+    assert "第一句。" in plain and "1. 扩大产能" in plain
+    assert plain.splitlines()[0] == "★" * 255 + "…"
+    assert plain.splitlines()[-1] == "#" + "x" * 64 + " #" + "y" * 64
+
+
+_text = st.text(max_size=1500)  # any code point, lone surrogates included
+_url = st.none() | st.text(max_size=200) | st.just('https://example.com/a?b=1&c="2"')
+
+
+@settings(max_examples=150, deadline=None)
 @given(
     title=st.none() | _text,
     sentences=st.lists(_text, max_size=6),
     points=st.lists(_text, max_size=8),
-    tags=st.lists(_text, max_size=6),
+    tags=st.lists(_text, max_size=10),
     language=st.sampled_from(["zh-Hans", "zh-Hant", "en", "mixed"]),
     lang=st.sampled_from(["zh-Hans", "zh-Hant", "en"]),
+    url=_url,
+    limit=st.sampled_from([MAX_MESSAGE_LENGTH]) | st.integers(200, MAX_MESSAGE_LENGTH),
 )
 def test_any_digest_renders_to_valid_html_within_the_limit(
     title: str | None,
@@ -117,6 +164,8 @@ def test_any_digest_renders_to_valid_html_within_the_limit(
     tags: list[str],
     language: str,
     lang: str,
+    url: str | None,
+    limit: int,
 ) -> None:
     d = digest(
         title=title,
@@ -125,9 +174,10 @@ def test_any_digest_renders_to_valid_html_within_the_limit(
         tags=tuple(tags),
         language=language,
     )
-    html = render_digest(d, lang)  # type: ignore[arg-type]
-    plain = parse_html(html)
-    assert utf16_length(plain) <= MAX_MESSAGE_LENGTH
+    html = render_digest(d, lang, url=url, limit=limit)  # type: ignore[arg-type]
+    html.encode("utf-8")  # no lone surrogate reaches Telegram
+    plain = parse_html(html)  # Telegram's HTML rules (the fake's strict checker)
+    assert utf16_length(plain) <= limit
     assert telegram_length(html) == utf16_length(plain)
 
 

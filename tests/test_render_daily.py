@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.render import telegram_length
-from bot.render_daily import format_date, render_daily, render_empty_day, render_roll_up
-from summarizer.compose import DailyDigest, Entry, Group
-from tests.fakes.telegram_html import parse_html
+from bot.render import MAX_MESSAGE_LENGTH, telegram_length
+from bot.render_daily import (
+    GIST_MAX,
+    format_date,
+    render_daily,
+    render_empty_day,
+    render_roll_up,
+)
+from summarizer import Digest
+from summarizer.compose import DailyDigest, DailyItem, Entry, Group, compose
+from tests.fakes.telegram_html import parse_html, utf16_length
 
 DAY = date(2025, 5, 3)
 
@@ -101,3 +110,87 @@ def test_long_digests_split_between_lines_within_the_limit(limit: int) -> None:
     assert parts[-1].endswith("…and 7 more stories")
     # a continued group repeats its heading
     assert all(p.split("\n")[0].startswith("<b>") for p in parts)
+
+
+# --- one absurd stored article must never block a chat's digest ------------------------
+
+
+def _stored(title: str, key: str = "1") -> DailyItem:
+    """An article as the bot stores it, its title as given (the summarizer's gist keeps it)."""
+    d = Digest(title=title, sentences=("星河云今天发布了新的排班助手。",), tags=("DingTalk",))
+    return DailyItem(
+        key=key,
+        digest=d,
+        text=title,
+        received_at=datetime(2025, 5, 3, 9, tzinfo=UTC),
+        link=f"https://t.me/c/42/{key}",
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["😀" * 2100, "★" * 4200, "a" * 4200, "&<" * 2100, "\ud83d" * 4200],
+    ids=["emoji", "stars", "one-word", "escaped", "lone-surrogates"],
+)
+def test_an_over_long_title_is_clipped_and_the_digest_delivered(title: str) -> None:
+    composed = compose([_stored(title), _stored("钉钉开放平台更新", "2")])
+    for parts in (render_daily(composed, DAY, "en"), render_roll_up(composed, 24, "zh-Hans")):
+        assert len(parts) == 1  # one short message, as any two stories make
+        [message] = parts
+        message.encode("utf-8")  # lone surrogates were replaced
+        plain = parse_html(message)
+        assert telegram_length(message) == utf16_length(plain) <= MAX_MESSAGE_LENGTH
+        [long_line] = [ln for ln in plain.splitlines() if ln.startswith("• ") and "…" in ln]
+        assert utf16_length(long_line) <= GIST_MAX + 2
+        assert "钉钉开放平台更新" in plain
+
+
+def test_a_line_is_clipped_to_fit_even_a_small_limit() -> None:
+    d = digest(Group("D" * 500, (entry("甲" * 1000, 3, ("https://t.me/c/1/1",) * 3),)))
+    [*parts] = render_daily(d, DAY, "en", limit=120)
+    for part in parts:
+        assert telegram_length(part) <= 120
+        parse_html(part)
+    assert "×3" in parts[-1] and "甲…" in parts[-1]
+    assert "#" + "D" * 64 + " · 3" in parts[-1]
+
+
+_any = st.text(max_size=600)  # any code point, lone surrogates included
+_entries = st.builds(
+    Entry,
+    gist=_any,
+    count=st.integers(1, 5),
+    links=st.lists(st.text(max_size=80) | st.just("https://t.me/c/42/7"), max_size=5).map(tuple),
+    keys=st.just(("k",)),
+    score=st.just(1.0),
+)
+_groups = st.builds(
+    Group,
+    tag=st.none() | st.text(max_size=300),
+    entries=st.lists(_entries, min_size=1, max_size=12).map(tuple),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    groups=st.lists(_groups, min_size=1, max_size=5),
+    omitted=st.integers(0, 3),
+    lang=st.sampled_from(["zh-Hans", "zh-Hant", "en"]),
+    limit=st.sampled_from([MAX_MESSAGE_LENGTH]) | st.integers(150, MAX_MESSAGE_LENGTH),
+    roll_up=st.booleans(),
+)
+def test_any_daily_digest_renders_to_valid_parts_within_the_limit(
+    groups: list[Group], omitted: int, lang: str, limit: int, roll_up: bool
+) -> None:
+    d = digest(*groups, omitted=omitted)
+    if roll_up:
+        parts = render_roll_up(d, 24, lang, limit=limit)  # type: ignore[arg-type]
+    else:
+        parts = render_daily(d, DAY, lang, limit=limit)  # type: ignore[arg-type]
+    bullets = 0
+    for part in parts:
+        part.encode("utf-8")
+        plain = parse_html(part)
+        assert telegram_length(part) == utf16_length(plain) <= limit
+        bullets += sum(ln.startswith("• ") for ln in part.split("\n"))
+    assert bullets == len(d.entries)  # every story has its line

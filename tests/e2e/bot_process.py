@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
-__all__ = ["START_TIMEOUT", "BotProcess", "bot_env", "run_bot"]
+__all__ = ["START_TIMEOUT", "BotProcess", "bot_env", "fake_settings", "run_bot"]
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
@@ -33,6 +33,18 @@ def run_bot(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]
     )
 
 
+def fake_settings(fake: FakeTelegram, tmp_path: Path) -> dict[str, str]:
+    """The environment that points ``python -m bot`` at ``fake`` (DEBUG: URLs are logged)."""
+    return {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
+        "DATABASE_PATH": str(tmp_path / "db" / "bot.sqlite3"),
+        "FORWARD_MERGE_SECONDS": "0.2",
+        "LOG_LEVEL": "DEBUG",
+    }
+
+
 class BotProcess:
     def __init__(self, fake: FakeTelegram, tmp_path: Path) -> None:
         self.fake = fake
@@ -43,14 +55,7 @@ class BotProcess:
 
     def start(self, **settings: str) -> subprocess.Popen[bytes]:
         """``python -m bot`` against the fake; ``settings`` add to or override the defaults."""
-        defaults = {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": self.fake.base_url,
-            "TELEGRAM_BASE_FILE_URL": self.fake.base_file_url,
-            "DATABASE_PATH": str(self.database),
-            "FORWARD_MERGE_SECONDS": "0.2",
-            "LOG_LEVEL": "DEBUG",
-        }
+        defaults = {**fake_settings(self.fake, self.tmp_path), "DATABASE_PATH": str(self.database)}
         env = bot_env(**{**defaults, **settings})
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(

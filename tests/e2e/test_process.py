@@ -1,15 +1,21 @@
-"""``python -m bot`` as a real process: bad settings stop it, SIGKILL loses nothing,
-SIGTERM stops it cleanly."""
+"""``python -m bot`` as a real process: bad settings stop it (a token or URL the Bot API
+refuses too, without ever printing the token), SIGKILL loses nothing, SIGTERM stops it
+cleanly."""
 
 from __future__ import annotations
 
 import signal
+import socket
 import sqlite3
+import subprocess
 from pathlib import Path
+from urllib.parse import quote
+
+import pytest
 
 from tests.articles import ZH_HANT_ARTICLE
-from tests.e2e.bot_process import START_TIMEOUT, BotProcess, run_bot
-from tests.fakes.telegram_server import TOKEN
+from tests.e2e.bot_process import START_TIMEOUT, BotProcess, fake_settings, run_bot
+from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 USER = 321
 
@@ -64,3 +70,75 @@ async def test_sigkill_loses_nothing_and_sigterm_stops_cleanly(process: BotProce
     # the first run summarized the article; the second answered from storage
     assert log.count(f"for chat {USER}: summarized") == 1
     assert log.count(f"for chat {USER}: from storage") == 1
+
+
+# --- the Bot API refuses: one line naming the setting, exit 2, never the token -----------
+
+OTHER_TOKEN = "123456789:AAHrevokedTokenForTests_abcdefghijklmnop"
+
+
+def _assert_no_token(result: subprocess.CompletedProcess[str], token: str) -> None:
+    for stream in (result.stdout, result.stderr):
+        assert token not in stream
+        assert token.split(":")[1] not in stream
+        assert quote(token, safe="") not in stream
+    assert "Traceback" not in result.stderr
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_a_revoked_token_is_named_without_echoing_it(fake: FakeTelegram, tmp_path: Path) -> None:
+    # well-formed, but not the token the (fake) Bot API knows: it answers 401 as Telegram does
+    settings = {**fake_settings(fake, tmp_path), "TELEGRAM_BOT_TOKEN": OTHER_TOKEN}
+    result = run_bot(tmp_path, **settings)
+    assert result.returncode == 2
+    assert _last_line(result).startswith(
+        "zhaiyao-bot: TELEGRAM_BOT_TOKEN rejected by Telegram (401 Unauthorized)"
+    )
+    _assert_no_token(result, OTHER_TOKEN)
+    assert "getUpdates" not in result.stderr  # it never started polling
+
+
+def test_get_me_answering_401_stops_start_up(fake: FakeTelegram, tmp_path: Path) -> None:
+    fake.fail("getMe", 401, description="Unauthorized", times=None)
+    result = run_bot(tmp_path, **fake_settings(fake, tmp_path))
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN rejected by Telegram (401 Unauthorized)" in _last_line(result)
+    _assert_no_token(result, TOKEN)
+    assert [c.method for c in fake.calls()] == ["getMe"]  # asked once, then stopped
+
+
+@pytest.mark.parametrize("fault", [False, True], ids=["wrong-path", "getMe-404"])
+def test_a_base_url_answering_404_is_named(fake: FakeTelegram, tmp_path: Path, fault: bool) -> None:
+    settings = fake_settings(fake, tmp_path)
+    if fault:
+        fake.fail("getMe", 404, description="Not Found", times=None)
+        base = fake.base_url
+    else:
+        base = f"http://127.0.0.1:{fake.port}/not-the-api/bot"
+        settings["TELEGRAM_BASE_URL"] = base
+    result = run_bot(tmp_path, **settings)
+    assert result.returncode == 2
+    assert _last_line(result).startswith(
+        f"zhaiyao-bot: TELEGRAM_BASE_URL {base} answered 404 Not Found to getMe"
+    )
+    _assert_no_token(result, TOKEN)
+
+
+def test_an_unreachable_base_url_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        base = f"http://127.0.0.1:{port}/bot"
+        result = run_bot(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_BASE_URL=base,
+            DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+            LOG_LEVEL="DEBUG",
+        )
+    assert result.returncode == 1
+    assert _last_line(result).startswith(f"zhaiyao-bot: cannot reach TELEGRAM_BASE_URL {base}")
+    _assert_no_token(result, TOKEN)

@@ -778,7 +778,9 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._reply(200, content, "application/octet-stream")
             return
-        if not url.path.startswith(token_prefix):
+        if not url.path.startswith("/bot"):  # not the Bot API (a wrong TELEGRAM_BASE_URL)
+            status, answer = _error(404, "Not Found")
+        elif not url.path.startswith(token_prefix):
             status, answer = _error(401, "Unauthorized")
         else:
             method = url.path[len(token_prefix) :]
