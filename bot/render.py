@@ -99,7 +99,7 @@ def _footer(d: Digest, lang: UiLanguage) -> str:
     )
 
 
-def _compose(
+def _assemble(
     title: str | None,
     sentences: Sequence[str],
     points: Sequence[str],
@@ -144,7 +144,7 @@ def render_digest(
     tags = _hashtags(d.tags)
 
     def build() -> str:
-        return _compose(titles[0] if titles else None, sentences, points, footer, tags, url)
+        return _assemble(titles[0] if titles else None, sentences, points, footer, tags, url)
 
     return _shrink(build, sentences, points, limit, spare=(tags, titles))
 
