@@ -9,22 +9,16 @@ closed in ``post_shutdown``, like the database.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 
 import httpx
 from telegram import Message, MessageEntity
 
 from bot.errors import FetchError
-from reader.fetch import (
-    DEFAULT_TIMEOUT,
-    MAX_FETCH_BYTES,
-    MAX_REDIRECTS,
-    FetchedPage,
-    fetch_url,
-    find_urls,
-    make_client,
-    pick_article_urls,
-)
+from reader.fetch import MAX_FETCH_BYTES, MAX_REDIRECTS, FetchedPage, fetch_url
+from reader.guard import DEFAULT_TIMEOUT, for_log, make_client
+from reader.urls import find_urls, pick_article_urls
 from summarizer import looks_like_article
 
 __all__ = [
@@ -34,6 +28,8 @@ __all__ = [
     "message_urls",
     "text_without_urls",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Links read from one message at most (each gets its own digest).
 MAX_LINKS = 3
@@ -129,12 +125,23 @@ class LinkReader:
         )
 
     async def read_all(self, urls: Sequence[str]) -> list[FetchedPage | FetchError]:
-        """Each link's article or why not, in the links' order, fetched concurrently."""
+        """Each link's article or why not, in the links' order, fetched concurrently.
+
+        Every link's outcome is its own: :func:`~reader.fetch.fetch_url` raises
+        only :class:`FetchError`, and should anything else escape it, that one
+        link fails (``network``) while the others still get their articles
+        (``gather`` would otherwise drop every result for one exception).
+        """
 
         async def one(url: str) -> FetchedPage | FetchError:
             try:
                 return await self.read(url)
             except FetchError as exc:
                 return exc
+            except Exception as exc:
+                log.exception("reading %s failed unexpectedly", for_log(url))
+                error = FetchError("network", f"the link could not be read ({type(exc).__name__})")
+                error.__cause__ = exc
+                return error
 
         return list(await asyncio.gather(*(one(u) for u in urls)))

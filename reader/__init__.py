@@ -2,8 +2,9 @@
 
 - :mod:`reader.documents`: .txt/.md/.html/.pdf/.docx bytes → text, and web
   pages → their article (refusing verification, login, paywall and error pages);
-- :mod:`reader.fetch`: the guarded HTTP fetcher (SSRF guard, size cap,
-  redirects checked hop by hop, one deadline) and link heuristics;
+- :mod:`reader.fetch`: the HTTP fetcher (size cap on decoded bytes, redirects
+  checked hop by hop, one deadline), on :mod:`reader.guard` (the SSRF guard) and
+  :mod:`reader.body` (content codings); :mod:`reader.urls`: link heuristics;
 - :mod:`reader.settings`: ``FETCH_ALLOW_PRIVATE_NETWORKS``.
 
 It knows nothing of Telegram or storage; the summarizer does not import it.

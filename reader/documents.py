@@ -12,15 +12,22 @@ the CLI fetch or download the bytes, this module reads them:
   verification, login walls, paywalls, error pages, near-empty pages.  A
   digest of "please verify you are human" must never be made.
 
-trafilatura, pypdf, python-docx and charset-normalizer are imported inside
-the functions that need them: ``python -m summarizer`` must start fast.
+Whatever a file claims, reading it is bounded: DOCX is streamed with caps
+(:mod:`reader.docx`), Markdown is parsed by linear scans, and PDF and HTML, whose
+parsers cannot be bounded from outside, are read in a worker process with time and
+memory limits (:mod:`reader.isolate`).  Every failure is an
+:class:`UnsupportedInputError` with a reason, never a traceback.
+
+trafilatura, pypdf and charset-normalizer are imported inside the functions that
+need them: ``python -m summarizer`` must start fast.
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import PurePath
 
-from reader.docx import _read_docx
+from reader.docx import read_docx
 from reader.encodings import _html_charset, decode_text
 from reader.limits import (
     _KIND_BY_EXTENSION,
@@ -34,7 +41,7 @@ from reader.limits import (
 )
 from reader.markdown import _markdown_to_text
 from reader.page import Page, classify_page, ensure_article, extract_page
-from reader.pdf import _read_pdf
+from reader.pdf import read_pdf
 from summarizer.errors import UnsupportedInputError
 
 __all__ = [
@@ -48,9 +55,14 @@ __all__ = [
     "decode_text",
     "ensure_article",
     "extract_document",
+    "extract_document_async",
     "extract_page",
     "kind_for",
+    "read_inline",
 ]
+
+#: Kinds read in a worker process (their parsers cannot be bounded from outside).
+_ISOLATED: frozenset[DocumentKind] = frozenset({"pdf", "html"})
 
 
 def kind_for(filename: str | None, mime_type: str | None = None) -> DocumentKind | None:
@@ -84,6 +96,24 @@ def _unsupported(filename: str) -> UnsupportedInputError:
     )
 
 
+def read_inline(kind: DocumentKind, data: bytes) -> Document:
+    """Read ``data`` as ``kind`` in this process (the worker's half of PDF and HTML)."""
+    if kind == "pdf":
+        return read_pdf(data)
+    if kind == "docx":
+        return read_docx(data)
+    if kind == "html":
+        text, enc = decode_text(data, _html_charset(data))
+        page = extract_page(text)
+        return Document(page.title, page.text, "html", enc)
+    text, enc = decode_text(data)
+    text = text.lstrip("\ufeff")
+    title: str | None = None
+    if kind == "md":
+        title, text = _markdown_to_text(text[:MAX_TEXT_CHARS])
+    return Document(title, text[:MAX_TEXT_CHARS], kind, enc)
+
+
 def extract_document(data: bytes, filename: str, mime_type: str | None = None) -> Document:
     """Read a document's text, keeping its line structure.
 
@@ -91,7 +121,10 @@ def extract_document(data: bytes, filename: str, mime_type: str | None = None) -
     the first bytes (``%PDF-``, a zip, ``<html``).  Raises
     :class:`UnsupportedInputError` (``too_large``, ``unsupported_format``,
     ``empty``, ``binary``, ``undecodable``, ``no_text_layer``, ``corrupt``,
-    ``encrypted``) and, for HTML, :class:`NotArticleError`.
+    ``encrypted``, ``too_complex``) and, for HTML, :class:`NotArticleError`.
+    Blocks for up to :data:`~reader.limits.WORKER_TIMEOUT_S` (PDF, HTML) or a
+    few seconds (a DOCX at its caps): call it from a thread, or use
+    :func:`extract_document_async`.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise UnsupportedInputError(
@@ -109,21 +142,19 @@ def extract_document(data: bytes, filename: str, mime_type: str | None = None) -
         raise _unsupported(filename)
     if not data.strip():
         raise UnsupportedInputError("empty", "the file is empty")
-    if kind == "pdf":
-        doc = _read_pdf(data)
-    elif kind == "docx":
-        doc = _read_docx(data)
-    elif kind == "html":
-        text, enc = decode_text(data, _html_charset(data))
-        page = extract_page(text)
-        doc = Document(page.title, page.text, "html", enc)
+    if kind in _ISOLATED:
+        from reader.isolate import read_in_worker
+
+        doc = read_in_worker(kind, data)
     else:
-        text, enc = decode_text(data)
-        text = text.lstrip("\ufeff")
-        title: str | None = None
-        if kind == "md":
-            title, text = _markdown_to_text(text)
-        doc = Document(title, text[:MAX_TEXT_CHARS], kind, enc)
+        doc = read_inline(kind, data)
     if not doc.text.strip():
         raise UnsupportedInputError("empty", "the file has no text")
     return doc
+
+
+async def extract_document_async(
+    data: bytes, filename: str, mime_type: str | None = None
+) -> Document:
+    """:func:`extract_document` off the event loop (a thread that waits on the worker)."""
+    return await asyncio.to_thread(extract_document, data, filename, mime_type)

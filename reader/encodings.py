@@ -1,9 +1,17 @@
-"""Text bytes in any common encoding → str: BOMs, declared charsets, GBK/Big5/UTF-16 guesses."""
+"""Text bytes in any common encoding → str: BOMs, declared charsets, GBK/Big5/UTF-16/32 guesses.
+
+A declared charset is a hint from the sender (an HTTP header, ``<meta charset>``): an
+unknown or non-text one (``undefined``, ``base64``, ``utf-7``...) is ignored and the bytes
+are detected instead.  No decoding ever returns lone surrogates (``utf-7`` and
+``unicode_escape`` can make them; they cannot be encoded back, e.g. to reply).
+"""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import re
+import unicodedata
 from functools import lru_cache
 
 from summarizer.errors import UnsupportedInputError
@@ -99,9 +107,81 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _codec(name: str) -> str:
+#: Python codecs that are no text charset a sender may declare (or that can decode to
+#: lone surrogates): a declaration naming one is ignored.
+_NOT_CHARSETS = frozenset(
+    {
+        "undefined",
+        "unicode_escape",
+        "raw_unicode_escape",
+        "utf_7",
+        "idna",
+        "punycode",
+        "mbcs",
+        "oem",
+        "palmos",
+        "charmap",
+    }
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _codec(name: str) -> str | None:
+    """The Python codec for a declared charset, or None if it names no text charset."""
     name = name.strip().strip("\"'").lower()
-    return _CODEC_ALIASES.get(name, name)
+    name = _CODEC_ALIASES.get(name, name)
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
+        return None
+    return name
+
+
+def _no_surrogates(text: str) -> str:
+    """Lone surrogates → U+FFFD (a decoded str must be encodable as UTF-8)."""
+    if _LONE_SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+#: UTF-32/16 without a BOM, tried in this order when the bytes have NULs or are not UTF-8.
+_WIDE_CODECS = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+
+
+def _wide_score(text: str) -> float:
+    """How much ``text`` reads as text: 0 with control or unassigned characters, else
+    the CJK score of its non-ASCII part (1.0 for plain ASCII)."""
+    bad = 0
+    for ch in text[:4096]:
+        if ch in "\t\n\r\f":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"):
+            bad += 1
+    if bad > len(text[:4096]) // 100:
+        return 0.0
+    if text.isascii():
+        return 1.0
+    return _cjk_score(text[:4096])
+
+
+def _wide_without_bom(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 text (Chinese or not) that has no BOM: the codec that decodes
+    strictly to the most plausible text, if plausible enough."""
+    best: tuple[float, str] | None = None
+    for codec in _WIDE_CODECS:
+        unit = 4 if "32" in codec else 2
+        if len(data) % unit:
+            continue
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(data[:8192], final=False)
+        except UnicodeDecodeError:
+            continue
+        score = _wide_score(text)
+        if score >= CJK_MIN_SCORE and (best is None or score > best[0]):
+            best = (score, codec)
+    return best[1] if best else None
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -120,16 +200,23 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 return data.decode(codec), codec.replace("-sig", "")
             except UnicodeDecodeError:
                 break
-    if declared:
-        codec = _codec(declared)
+    text, codec = _decode(data, declared)
+    return _no_surrogates(text), codec
+
+
+def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
+    codec = _codec(declared) if declared else None
+    if codec is not None:
         try:
             return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # "undefined" raises UnicodeError itself
             pass
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
+    wide = _utf16_without_bom(data)
+    if wide is None and (b"\x00" in data[:8192] or not _is_utf8(data[:8192])):
+        wide = _wide_without_bom(data)
+    if wide is not None:
         try:
-            return data.decode(utf16), utf16
+            return data.decode(wide), wide
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:8192]:
@@ -157,6 +244,15 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if best is not None:
         return best[1], best[2]
     raise UnsupportedInputError("undecodable", "the text is in an encoding I cannot recognise")
+
+
+def _is_utf8(sample: bytes) -> bool:
+    """Whether ``sample`` is UTF-8 (a multi-byte character cut at its end allowed)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

@@ -25,7 +25,8 @@ class FetchError(ReaderError):
     ``reason`` is a stable code the message table translates (e.g.
     ``blocked_address``, ``blocked_port``, ``bad_scheme``, ``bad_url``,
     ``too_large``, ``timeout``, ``http_status``, ``unsupported_type``,
-    ``too_many_redirects``, ``network``, ``not_article``, ``unreadable``).
+    ``too_many_redirects``, ``network``, ``not_article``, ``unreadable``,
+    ``unsupported_encoding``).
     ``detail`` refines it: the HTTP status for ``http_status``, the
     :data:`summarizer.errors.PageReason` for ``not_article`` (e.g.
     ``verification_page``), the document reason for ``unreadable``.

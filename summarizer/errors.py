@@ -20,6 +20,7 @@ Reason = Literal[
     "undecodable",
     "corrupt",
     "encrypted",
+    "too_complex",
 ]
 #: Why a fetched page is not an article (see :func:`reader.documents.classify_page`).
 PageReason = Literal["verification_page", "login_wall", "paywall", "error_page", "too_little_text"]
@@ -43,6 +44,8 @@ class UnsupportedInputError(SummarizerError):
     - ``undecodable``: text bytes in no encoding the extractor recognises;
     - ``corrupt``: a damaged PDF/DOCX, or a file whose content contradicts its type;
     - ``encrypted``: a password-protected PDF.
+    - ``too_complex``: a (small) document that unpacks to, or takes, more than the
+      reader's limits allow (zip and flate bombs, pathological nesting, timeouts).
     """
 
     def __init__(self, reason: Reason, message: str) -> None:

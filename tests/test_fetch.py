@@ -22,18 +22,11 @@ from fpdf import FPDF
 from hypothesis import given
 from hypothesis import strategies as st
 
-import reader.fetch as fetch
+import reader.guard as guard
 from bot.errors import FetchError
-from reader.fetch import (
-    USER_AGENT,
-    check_url,
-    fetch_url,
-    find_urls,
-    is_article_url,
-    is_public_address,
-    make_client,
-    pick_article_urls,
-)
+from reader.fetch import fetch_url
+from reader.guard import USER_AGENT, check_url, is_public_address, make_client
+from reader.urls import find_urls, is_article_url, pick_article_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -234,12 +227,12 @@ def inner(server: Server) -> Iterator[Server]:
 @pytest.fixture
 def only_127_0_0_1_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend 127.0.0.1 is a public host, so guards can be tested on loopback."""
-    real = fetch.is_public_address
+    real = guard.is_public_address
 
-    def policy(ip: fetch.IPAddress) -> bool:
+    def policy(ip: guard.IPAddress) -> bool:
         return ip == ipaddress.ip_address("127.0.0.1") or real(ip)
 
-    monkeypatch.setattr(fetch, "is_public_address", policy)
+    monkeypatch.setattr(guard, "is_public_address", policy)
 
 
 @pytest.fixture
@@ -256,7 +249,7 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             raise OSError(f"unknown host {host}")
         return table[host]
 
-    monkeypatch.setattr(fetch, "_resolve", resolve)
+    monkeypatch.setattr(guard, "_resolve", resolve)
     return table
 
 
@@ -391,11 +384,11 @@ def test_peer_address_is_checked_for_clients_without_the_guard() -> None:
     stream = SimpleNamespace(get_extra_info=lambda name: ("127.0.0.1", 80))
     response = httpx.Response(200, extensions={"network_stream": stream})
     with pytest.raises(FetchError) as exc_info:
-        fetch._check_peer(response, allow_private=False)
+        guard.check_peer(response, allow_private=False)
     assert exc_info.value.reason == "blocked_address"
-    fetch._check_peer(response, allow_private=True)  # allowed: no error
+    guard.check_peer(response, allow_private=True)  # allowed: no error
     public = SimpleNamespace(get_extra_info=lambda name: ("93.184.216.34", 443))
-    fetch._check_peer(httpx.Response(200, extensions={"network_stream": public}), False)
+    guard.check_peer(httpx.Response(200, extensions={"network_stream": public}), False)
 
 
 @pytest.mark.parametrize(
@@ -580,9 +573,10 @@ def test_pick_article_urls() -> None:
     assert is_article_url("https://example.com/?p=123")
 
 
-def test_the_fetcher_reads_no_environment() -> None:
+@pytest.mark.parametrize("module", ["fetch.py", "guard.py", "body.py", "urls.py"])
+def test_the_fetcher_reads_no_environment(module: str) -> None:
     # settings are read in reader.settings and bot.config only (tested there)
-    source = (ROOT / "reader" / "fetch.py").read_text(encoding="utf-8")
+    source = (ROOT / "reader" / module).read_text(encoding="utf-8")
     assert "os.environ" not in source and "getenv" not in source
     assert "FETCH_ALLOW_PRIVATE_NETWORKS" not in source.split('"""', 2)[2]  # docstring aside
 

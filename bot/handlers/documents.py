@@ -3,13 +3,15 @@
 Size and type are checked from what Telegram says about the file before
 anything is downloaded, so a 50 MB video or a zip costs one short reply.
 The download goes through ``getFile`` and the bot's file URL
-(``TELEGRAM_BASE_FILE_URL`` for a self-hosted Bot API server); reading a
-PDF or DOCX is CPU work and runs in a thread.
+(``TELEGRAM_BASE_FILE_URL`` for a self-hosted Bot API server).  Reading the
+file never runs on the event loop: :func:`reader.documents.extract_document_async`
+reads DOCX/Markdown/text (bounded work) in a thread and PDF/HTML in a worker process
+with time and memory limits, so a hostile upload costs its sender a refusal and
+nobody else a stalled bot.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import PurePath
 from typing import Any
@@ -26,7 +28,7 @@ from bot.services import Services
 from reader.documents import (
     MAX_DOCUMENT_BYTES,
     SUPPORTED_EXTENSIONS,
-    extract_document,
+    extract_document_async,
     kind_for,
 )
 from summarizer.errors import NotArticleError, UnsupportedInputError
@@ -78,7 +80,7 @@ async def answer_document(
         async with typing_while_slow(message):
             file = await message.get_bot().get_file(document.file_id)
             data = bytes(await file.download_as_bytearray())
-            doc = await asyncio.to_thread(extract_document, data, name, document.mime_type)
+            doc = await extract_document_async(data, name, document.mime_type)
     except TelegramError as exc:
         log.warning("could not download a document in chat %s: %s", message.chat_id, exc)
         await reply_html(message, t("file_download_failed", lang), reply_to=target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
 
 from telegram import Message
@@ -22,9 +23,12 @@ from bot.messages import text as t
 from bot.render import link_host, render_digest
 from bot.service import SLOW_AFTER
 from bot.services import Services
+from reader.fetch import FetchedPage
 from summarizer import UnsupportedInputError
 
 __all__ = ["answer_links", "typing_while_slow"]
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -70,25 +74,47 @@ async def answer_links(
         return
     async with typing_while_slow(message):
         results = await svc.links.read_all(urls)
+    # each link is answered on its own: one that fails (even a failed reply) must not
+    # cost the others theirs; the first reply failure is raised at the end for on_error
+    failure: Exception | None = None
     for url, result in zip(urls, results, strict=True):
-        if isinstance(result, FetchError):
-            why = t("link_failed", lang, host=link_host(url)) + error_text(result, lang)
-            await reply_html(message, why, reply_to=target)
-            continue
         try:
-            outcome = await svc.digests.digest(
-                result.text,
-                chat_id=message.chat_id,
-                message_id=target,
-                source="link",
-                on_slow=typing(message),
-                title=result.title,
-                url=result.url,
-            )
-        except UnsupportedInputError as exc:
-            why = t("link_failed", lang, host=link_host(url)) + error_text(exc, lang)
-            await reply_html(message, why, reply_to=target)
-            continue
-        await reply_html(
-            message, render_digest(outcome.digest, lang, url=result.url), reply_to=target
+            await _answer_one(svc, message, url, result, lang=lang, target=target)
+        except Exception as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+
+
+async def _answer_one(
+    svc: Services,
+    message: Message,
+    url: str,
+    result: FetchedPage | FetchError,
+    *,
+    lang: UiLanguage,
+    target: int,
+) -> None:
+    """Reply to one link: its digest, or why not."""
+    failed = t("link_failed", lang, host=link_host(url))
+    if isinstance(result, FetchError):
+        await reply_html(message, failed + error_text(result, lang), reply_to=target)
+        return
+    try:
+        outcome = await svc.digests.digest(
+            result.text,
+            chat_id=message.chat_id,
+            message_id=target,
+            source="link",
+            on_slow=typing(message),
+            title=result.title,
+            url=result.url,
         )
+    except UnsupportedInputError as exc:
+        await reply_html(message, failed + error_text(exc, lang), reply_to=target)
+        return
+    except Exception as exc:
+        log.exception("digesting the article at %s failed", link_host(url))
+        await reply_html(message, failed + error_text(exc, lang), reply_to=target)
+        return
+    await reply_html(message, render_digest(outcome.digest, lang, url=result.url), reply_to=target)

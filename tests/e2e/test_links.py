@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-import reader.fetch as fetch
+import reader.guard as guard
 from tests.e2e.conftest import Harness, Starter
 from tests.fakes.article_server import ARTICLES, ArticleServer
 from tests.fakes.builders import channel_origin, command
@@ -190,9 +190,9 @@ async def test_a_redirect_to_a_private_address_is_refused(
     start: Starter, site: ArticleServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # pretend the site's own address is public, so its redirect is what gets checked
-    public = fetch.is_public_address
+    public = guard.is_public_address
     monkeypatch.setattr(
-        fetch,
+        guard,
         "is_public_address",
         lambda ip: ip == ipaddress.ip_address("127.0.0.1") or public(ip),
     )
