@@ -12,6 +12,7 @@ import html
 from typing import Final, Literal
 
 from bot.errors import CommandError, CommandReason, FetchError
+from reader.limits import MAX_DOCUMENT_BYTES, SUPPORTED_EXTENSIONS
 from summarizer import UnsupportedInputError
 from summarizer.errors import NotArticleError
 
@@ -656,12 +657,23 @@ def _escape(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-def error_text(error: BaseException, lang: UiLanguage) -> str:
+def error_text(
+    error: BaseException, lang: UiLanguage, *, about: Literal["text", "file"] = "text"
+) -> str:
     """What to tell a user about ``error``: its reason (and detail) when known, else an apology.
 
     Internal wording (exception messages) never reaches users: only the
-    stable ``reason``/``detail`` codes select a message.
+    stable ``reason``/``detail`` codes select a message.  ``about="file"``: the
+    error came from reading an uploaded file, whose refusals name the file's
+    limits (its size cap, the formats read) rather than a page's.
     """
+    if about == "file":
+        if isinstance(error, NotArticleError):
+            return text("file_not_article", lang)
+        if isinstance(error, UnsupportedInputError) and error.reason == "unsupported_format":
+            return text("unsupported_file", lang, types=" ".join(SUPPORTED_EXTENSIONS))
+        if isinstance(error, UnsupportedInputError) and error.reason == "too_large":
+            return text("file_too_large", lang, limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
     if isinstance(error, CommandError):
         return text(_COMMAND_ERRORS[error.reason], lang, **error.values)
     if isinstance(error, UnsupportedInputError):

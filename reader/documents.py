@@ -51,6 +51,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Page",
+    "check_upload",
     "classify_page",
     "decode_text",
     "ensure_article",
@@ -96,6 +97,27 @@ def _unsupported(filename: str) -> UnsupportedInputError:
     )
 
 
+#: Names without a telling extension: the extractor sniffs the bytes (``%PDF-``, a zip, html).
+_SNIFFED_SUFFIXES = ("", ".bin", ".dat")
+
+
+def check_upload(filename: str | None, mime_type: str | None, size: int | None) -> None:
+    """Refuse a file before downloading it, from what the sender's client says about it.
+
+    Raises :class:`UnsupportedInputError` ``too_large`` past :data:`MAX_DOCUMENT_BYTES`,
+    ``unsupported_format`` when neither the name nor the MIME type promises a kind
+    :func:`extract_document` reads (a name without a telling extension is sniffed later).
+    """
+    if size is not None and size > MAX_DOCUMENT_BYTES:
+        raise UnsupportedInputError(
+            "too_large",
+            f"the file is {size / 1048576:.1f} MB; the limit is {MAX_DOCUMENT_BYTES // 1048576} MB",
+        )
+    name = filename or ""
+    if kind_for(name, mime_type) is None and PurePath(name).suffix.lower() not in _SNIFFED_SUFFIXES:
+        raise _unsupported(name)
+
+
 def read_inline(kind: DocumentKind, data: bytes) -> Document:
     """Read ``data`` as ``kind`` in this process (the worker's half of PDF and HTML)."""
     if kind == "pdf":
@@ -134,7 +156,7 @@ def extract_document(data: bytes, filename: str, mime_type: str | None = None) -
         )
     kind = kind_for(filename, mime_type)
     suffix = PurePath(filename).suffix.lower()
-    if kind is None and suffix in ("", ".bin", ".dat"):
+    if kind is None and suffix in _SNIFFED_SUFFIXES:
         mime = (mime_type or "").split(";")[0].strip().lower()
         textual = not mime or mime.startswith("text/") or mime == "application/octet-stream"
         kind = _sniff(data) or ("txt" if not suffix and textual else None)

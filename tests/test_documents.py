@@ -548,3 +548,19 @@ def test_heavy_libraries_are_imported_lazily() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_uploads_are_checked_before_download_from_what_the_client_says() -> None:
+    from reader.documents import check_upload
+
+    check_upload("report.pdf", "application/pdf", 1000)
+    check_upload("scan.bin", None, 1000)  # no telling extension: sniffed after download
+    check_upload(None, "text/markdown", None)
+    for name, mime, size, reason in [
+        ("big.pdf", "application/pdf", MAX_DOCUMENT_BYTES + 1, "too_large"),
+        ("clip.mp4", "video/mp4", 1000, "unsupported_format"),
+        ("old.doc", "application/msword", 1000, "unsupported_format"),
+    ]:
+        with pytest.raises(UnsupportedInputError) as caught:
+            check_upload(name, mime, size)
+        assert caught.value.reason == reason

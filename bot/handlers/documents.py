@@ -13,7 +13,6 @@ nobody else a stalled bot.
 from __future__ import annotations
 
 import logging
-from pathlib import PurePath
 from typing import Any
 
 from telegram import Document, Message, Update
@@ -25,12 +24,7 @@ from bot.handlers.links import typing_while_slow
 from bot.messages import UiLanguage, error_text
 from bot.messages import text as t
 from bot.services import Services
-from reader.documents import (
-    MAX_DOCUMENT_BYTES,
-    SUPPORTED_EXTENSIONS,
-    extract_document_async,
-    kind_for,
-)
+from reader.documents import check_upload, extract_document_async
 from summarizer.errors import NotArticleError, UnsupportedInputError
 
 __all__ = ["DOCUMENT_FILTER", "answer_document", "register"]
@@ -40,18 +34,7 @@ log = logging.getLogger(__name__)
 #: Files sent in private chats (in groups only ``/summary`` replying to one reads it).
 DOCUMENT_FILTER = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.Document.ALL
 
-#: Names without a telling extension: the extractor sniffs the bytes (``%PDF-``, a zip, html).
-_SNIFFED_SUFFIXES = ("", ".bin", ".dat")
-
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
-
-
-def _readable(document: Document) -> bool:
-    """Whether the file's name or MIME type promises a kind the extractor reads."""
-    name = document.file_name or ""
-    if kind_for(name, document.mime_type) is not None:
-        return True
-    return PurePath(name).suffix.lower() in _SNIFFED_SUFFIXES
 
 
 async def answer_document(
@@ -67,16 +50,9 @@ async def answer_document(
     Replies go to ``reply_to`` (default: ``message``).
     """
     target = message.message_id if reply_to is None else reply_to
-    types = " ".join(SUPPORTED_EXTENSIONS)
-    limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
-    if document.file_size is not None and document.file_size > MAX_DOCUMENT_BYTES:
-        await reply_html(message, t("file_too_large", lang, limit=limit_mb), reply_to=target)
-        return
-    if not _readable(document):
-        await reply_html(message, t("unsupported_file", lang, types=types), reply_to=target)
-        return
     name = document.file_name or ""
     try:
+        check_upload(name, document.mime_type, document.file_size)
         async with typing_while_slow(message):
             file = await message.get_bot().get_file(document.file_id)
             data = bytes(await file.download_as_bytearray())
@@ -85,17 +61,8 @@ async def answer_document(
         log.warning("could not download a document in chat %s: %s", message.chat_id, exc)
         await reply_html(message, t("file_download_failed", lang), reply_to=target)
         return
-    except NotArticleError:
-        await reply_html(message, t("file_not_article", lang), reply_to=target)
-        return
-    except UnsupportedInputError as exc:
-        if exc.reason == "unsupported_format":
-            answer = t("unsupported_file", lang, types=types)
-        elif exc.reason == "too_large":
-            answer = t("file_too_large", lang, limit=limit_mb)
-        else:
-            answer = error_text(exc, lang)
-        await reply_html(message, answer, reply_to=target)
+    except (NotArticleError, UnsupportedInputError) as exc:
+        await reply_html(message, error_text(exc, lang, about="file"), reply_to=target)
         return
     log.info("document in chat %s: %s, %s", message.chat_id, doc.kind, doc.encoding or "-")
     await answer_article(
