@@ -8,7 +8,9 @@ formats user-facing text.  Document-format errors are still raised as
 
 from __future__ import annotations
 
-__all__ = ["FetchError", "ReaderError", "SettingError"]
+from typing import Literal
+
+__all__ = ["FetchError", "FetchReason", "ReaderError", "SettingError"]
 
 
 class ReaderError(Exception):
@@ -19,20 +21,34 @@ class SettingError(ReaderError):
     """A reader setting (``FETCH_ALLOW_PRIVATE_NETWORKS``) is malformed; the message names it."""
 
 
+#: Why a link could not be read; ``bot.messages`` has a ``fetch_<reason>`` text for each.
+FetchReason = Literal[
+    "blocked_address",
+    "blocked_port",
+    "bad_scheme",
+    "bad_url",
+    "too_large",
+    "timeout",
+    "http_status",
+    "unsupported_type",
+    "unsupported_encoding",
+    "too_many_redirects",
+    "network",
+    "not_article",
+    "unreadable",
+]
+
+
 class FetchError(ReaderError):
     """A link could not be turned into article text.
 
-    ``reason`` is a stable code the message table translates (e.g.
-    ``blocked_address``, ``blocked_port``, ``bad_scheme``, ``bad_url``,
-    ``too_large``, ``timeout``, ``http_status``, ``unsupported_type``,
-    ``too_many_redirects``, ``network``, ``not_article``, ``unreadable``,
-    ``unsupported_encoding``).
+    ``reason`` is a stable :data:`FetchReason` the message table translates.
     ``detail`` refines it: the HTTP status for ``http_status``, the
     :data:`summarizer.errors.PageReason` for ``not_article`` (e.g.
     ``verification_page``), the document reason for ``unreadable``.
     """
 
-    def __init__(self, reason: str, message: str, *, detail: str | None = None) -> None:
+    def __init__(self, reason: FetchReason, message: str, *, detail: str | None = None) -> None:
         super().__init__(message)
-        self.reason = reason
+        self.reason: FetchReason = reason
         self.detail = detail
