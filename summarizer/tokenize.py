@@ -58,7 +58,12 @@ _BUSINESS_TERMS = (
 def _extra_words() -> list[str]:
     from summarizer.tags import load_platforms
 
-    words = [a for p in load_platforms() for a in p.aliases if _HAN.search(a) and " " not in a]
+    words = [  # not the ambiguous ones (联想, 佳能): as words they would split 最佳能力 wrongly
+        a
+        for p in load_platforms()
+        for a in p.aliases
+        if _HAN.search(a) and " " not in a and a not in p.ambiguous
+    ]
     return sorted(set(words) | set(_BUSINESS_TERMS))
 
 
