@@ -107,3 +107,12 @@ _LIST_START = re.compile(
     r"^\s*(?:[•·●▪◦‣∙・◆■★▶►✓✔➢➤\-*–—]|\(?\d{1,2}[.)、．]|[（(][0-9一二三四五六七八九十]{1,3}[）)]|"
     r"[一二三四五六七八九十]{1,2}[、．]|[①-⑳])"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The article of a web page: its title, its text (one block per line)."""
+
+    title: str | None
+    text: str
+    url: str | None = None

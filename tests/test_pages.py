@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from reader.page import TEASER_UNITS, _best_text, extract_page
+from reader.page import TEASER_UNITS, extract_page
+from reader.readings import _best_text
 from summarizer.errors import NotArticleError
 from summarizer.text import content_length
 
