@@ -14,6 +14,8 @@ from reader.limits import MIN_PAGE_UNITS, SHORT_PAGE_UNITS, Page
 from summarizer.errors import NotArticleError, PageReason
 from summarizer.text import content_length
 
+__all__ = ["classify_page", "ensure_article", "has_marker", "without_wall"]
+
 # Markers are matched case-insensitively as substrings.  Each list holds the
 # Simplified and the Traditional spelling; they must be specific phrases, not
 # words a short news item could contain, nor the comment-box and footer prompts
@@ -121,7 +123,7 @@ _ERROR_TITLE = re.compile(
 )
 
 
-def _has(haystacks: Iterable[str], markers: Sequence[str]) -> bool:
+def has_marker(haystacks: Iterable[str], markers: Sequence[str]) -> bool:
     return any(m in h for h in haystacks for m in markers)
 
 
@@ -147,16 +149,16 @@ def classify_page(
     body = text.lower()
     short = units < SHORT_PAGE_UNITS
     everything = [body, (visible_text or "").lower()]
-    if _has(titles, _VERIFICATION) or (short and _has(everything, _VERIFICATION)):
+    if has_marker(titles, _VERIFICATION) or (short and has_marker(everything, _VERIFICATION)):
         return "verification_page"
     tail = _tail(text)
-    if (short and _has([body], _LOGIN)) or _has(tail, _LOGIN):
+    if (short and has_marker([body], _LOGIN)) or has_marker(tail, _LOGIN):
         return "login_wall"
-    if (short and _has([body], _PAYWALL)) or _has(tail, _PAYWALL):
+    if (short and has_marker([body], _PAYWALL)) or has_marker(tail, _PAYWALL):
         return "paywall"
     if short and any(_ERROR_TITLE.match(t) for t in titles):
         return "error_page"
-    if _has(titles, _ERROR_TEXT) or (short and _has([body], _ERROR_TEXT)):
+    if has_marker(titles, _ERROR_TEXT) or (short and has_marker([body], _ERROR_TEXT)):
         return "error_page"
     if units < MIN_PAGE_UNITS:
         return "too_little_text"
@@ -182,8 +184,10 @@ def ensure_article(
     return page
 
 
-def _without_wall(text: str) -> str:
+def without_wall(text: str) -> str:
     """``text`` without its paywall prompts (short lines holding one)."""
     lines = text.splitlines()
-    keep = (ln for ln in lines if not (content_length(ln) <= 60 and _has([ln.lower()], _PAYWALL)))
+    keep = (
+        ln for ln in lines if not (content_length(ln) <= 60 and has_marker([ln.lower()], _PAYWALL))
+    )
     return "\n".join(keep)

@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reader.classify import _without_wall, classify_page, ensure_article
+from reader.classify import classify_page, ensure_article, without_wall
 from reader.encodings import _html_charset, decode_text
 from reader.limits import SHORT_PAGE_UNITS, Page
 from reader.readings import (
     TEASER_UNITS,
-    _best_text,
-    _drop_captions,
-    _join_inline_breaks,
-    _norm_key,
-    _page_title,
-    _parse_tree,
-    _prose,
-    _signals,
+    best_text,
+    drop_captions,
+    join_inline_breaks,
+    norm_key,
+    page_signals,
+    page_title,
+    parse_tree,
+    prose,
 )
 from summarizer.text import content_length
 
@@ -61,9 +61,9 @@ def extract_page(html: str | bytes, url: str | None = None, *, encoding: str | N
     raw_title_match = _TITLE_TAG.search(html[:200_000])
     raw_title = re.sub(r"\s+", " ", raw_title_match.group(1)).strip() if raw_title_match else ""
     visible = html_to_text(html[:500_000])[:20_000]
-    joined = _join_inline_breaks(html)
-    tree = _parse_tree(joined)
-    signals = _signals(tree) if tree is not None else None
+    joined = join_inline_breaks(html)
+    tree = parse_tree(joined)
+    signals = page_signals(tree) if tree is not None else None
     source: Any = joined
     if tree is not None:
         import lxml.html
@@ -83,28 +83,28 @@ def extract_page(html: str | bytes, url: str | None = None, *, encoding: str | N
 
     result: Any = read(True)
     text = (getattr(result, "text", None) or "").strip()
-    if _prose(text) < SHORT_PAGE_UNITS:
+    if prose(text) < SHORT_PAGE_UNITS:
         recall = read(False)
         # the publisher's own copies first; recall mode (which keeps menus) last
         others = [*signals.bodies, *signals.fallbacks] if signals is not None else []
         others.append((getattr(recall, "text", None) or "").strip())
-        best = _best_text(text, others)
+        best = best_text(text, others)
         if best is not text and result is None:
             result = recall
         text = best
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if signals is not None:
-        lines = _drop_captions(lines, signals.captions)
-        link_lines = {_norm_key(t) for t in signals.links}
-        lines = [ln for ln in lines if _norm_key(ln) not in link_lines]
-    title = _page_title(result, raw_title, signals, visible)
+        lines = drop_captions(lines, signals.captions)
+        link_lines = {norm_key(t) for t in signals.links}
+        lines = [ln for ln in lines if norm_key(ln) not in link_lines]
+    title = page_title(result, raw_title, signals, visible)
     for head in {title, (getattr(result, "title", None) or "").strip()}:
         if head and lines and _same(lines[0], head):
             lines = lines[1:]
     page = Page(title, "\n".join(lines), url)
     reason = classify_page(page, html_title=raw_title, visible_text=visible)
     if reason == "paywall":
-        lede = _without_wall(page.text)
+        lede = without_wall(page.text)
         if content_length(lede) >= TEASER_UNITS:
             return Page(title, lede, url)
     return ensure_article(page, html_title=raw_title, visible_text=visible)

@@ -16,6 +16,18 @@ from typing import Any
 from reader.limits import MIN_PAGE_UNITS, SHORT_PAGE_UNITS
 from summarizer.text import HAN_RANGES, content_length
 
+__all__ = [
+    "TEASER_UNITS",
+    "best_text",
+    "drop_captions",
+    "join_inline_breaks",
+    "norm_key",
+    "page_signals",
+    "page_title",
+    "parse_tree",
+    "prose",
+]
+
 #: A paywalled page whose lede above the wall holds at least this many
 #: content units (two short paragraphs) is read from its lede, not refused.
 TEASER_UNITS = 120
@@ -39,7 +51,7 @@ _CAPTION_CLASS = re.compile(r"(?:^|[-_])(?:caption|credit|photo-?credit)s?(?:$|[
 _EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|weibo-card", re.I)
 
 
-def _join_inline_breaks(html: str) -> str:
+def join_inline_breaks(html: str) -> str:
     """Source line breaks outside <pre>/<script> are spaces (none between Han characters).
 
     A browser does not break a line where the source does (inside an <a> or
@@ -66,7 +78,7 @@ def _join_inline_breaks(html: str) -> str:
     return "".join(out)
 
 
-def _parse_tree(html: str) -> Any:
+def parse_tree(html: str) -> Any:
     import lxml.html
 
     try:
@@ -106,7 +118,7 @@ def _block_text(el: Any) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _prose(text: str) -> int:
+def prose(text: str) -> int:
     """Units in lines long enough to be prose (menus and link lists are short lines)."""
     units = (content_length(ln) for ln in text.splitlines())
     return sum(n for n in units if n >= _PROSE_LINE_UNITS)
@@ -149,13 +161,13 @@ def _json_ld(tree: Any) -> list[str]:
     out: list[str] = []
     for body in bodies:
         if "<" in body and ">" in body:
-            frag = _parse_tree(f"<html><body>{body}</body></html>")
+            frag = parse_tree(f"<html><body>{body}</body></html>")
             body = _block_text(frag) if frag is not None else body
         out.append(body.strip())
     return out
 
 
-def _signals(tree: Any) -> _Signals:
+def page_signals(tree: Any) -> _Signals:
     import lxml.html
 
     meta: dict[str, str] = {}
@@ -190,7 +202,7 @@ def _signals(tree: Any) -> _Signals:
     for ns in tree.xpath("//noscript"):
         inner = (ns.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in ns)
         if "<" in inner:
-            frag = _parse_tree(f"<html><body>{inner}</body></html>")
+            frag = parse_tree(f"<html><body>{inner}</body></html>")
             if frag is not None:
                 fallbacks.append(_block_text(frag))
     for el in tree.xpath('//*[@id="js_content"] | //article | //main'):
@@ -236,7 +248,7 @@ def _site_names(candidates: Sequence[str], meta: dict[str, str], sitename: str) 
     return [s.strip().lstrip("@") for s in sites if s and s.strip()]
 
 
-def _page_title(result: Any, raw_title: str, signals: _Signals | None, visible: str) -> str | None:
+def page_title(result: Any, raw_title: str, signals: _Signals | None, visible: str) -> str | None:
     """The headline: trafilatura's title (og:title, <h1> or <title>) less site and column names.
 
     Site names come from the page itself: ``og:site_name``, what the <title>
@@ -268,11 +280,11 @@ def _page_title(result: Any, raw_title: str, signals: _Signals | None, visible: 
     return clean_title(base, sites) or None
 
 
-def _norm_key(text: str) -> str:
+def norm_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def _drop_captions(lines: list[str], captions: Sequence[str]) -> list[str]:
+def drop_captions(lines: list[str], captions: Sequence[str]) -> list[str]:
     """Lines that repeat an image's caption or alt text are captions, not prose."""
     norms = [re.sub(r"[\W_]+", "", c).lower() for c in captions]
     norms = [n for n in norms if len(n) >= 12]
@@ -287,14 +299,14 @@ def _drop_captions(lines: list[str], captions: Sequence[str]) -> list[str]:
     return out
 
 
-def _best_text(precision: str, others: Sequence[str]) -> str:
+def best_text(precision: str, others: Sequence[str]) -> str:
     """``precision`` unless another reading holds clearly more prose.
 
     When precision found an article-sized lead (a short news flash), another
     reading must contain that lead: a sidebar of teasers may hold more prose
     than the flash itself.
     """
-    best, best_prose = precision, _prose(precision)
+    best, best_prose = precision, prose(precision)
     if best_prose >= SHORT_PAGE_UNITS:
         return best
     leads = [ln for ln in precision.splitlines() if content_length(ln) >= _PROSE_LINE_UNITS]
@@ -302,7 +314,7 @@ def _best_text(precision: str, others: Sequence[str]) -> str:
     for text in others:
         if lead is not None and lead not in re.sub(r"\s+", "", text):
             continue
-        p = _prose(text)
+        p = prose(text)
         if p > best_prose * 1.2 + 10:
             best, best_prose = text, p
     return best

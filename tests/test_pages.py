@@ -7,7 +7,7 @@ import json
 import pytest
 
 from reader.page import TEASER_UNITS, extract_page
-from reader.readings import _best_text
+from reader.readings import best_text
 from summarizer.errors import NotArticleError
 from summarizer.text import content_length
 
@@ -197,8 +197,8 @@ def test_fallback_reading_is_chosen_only_when_it_holds_the_article() -> None:
     full = "\n".join(ZH * 2)
     menu = "\n".join(f"栏目{i}" for i in range(12))
     # a flash is not traded for longer text without its lead
-    assert _best_text(flash, [sidebar]) == flash
+    assert best_text(flash, [sidebar]) == flash
     # but is for a longer reading of the same article
-    assert _best_text(flash, [sidebar, full]) == full
+    assert best_text(flash, [sidebar, full]) == full
     # a menu is no article: any reading with clearly more prose wins
-    assert _best_text(menu, [sidebar]) == sidebar
+    assert best_text(menu, [sidebar]) == sidebar
