@@ -6,9 +6,10 @@ import re
 
 from summarizer.digest import Digest, Language, Stats
 from summarizer.errors import UnsupportedInputError
+from summarizer.genre import classify, lede_index, position_prior, verdict_index
 from summarizer.html import html_to_text, looks_like_html
-from summarizer.keypoints import find_key_points
-from summarizer.rank import DEFAULT_WEIGHTS, Weights, score_sentences, select
+from summarizer.keypoints import find_key_points, repeats_point
+from summarizer.rank import DEFAULT_WEIGHTS, Weights, choose, is_brief, score_sentences
 from summarizer.segment import Article, parse
 from summarizer.tags import find_tags
 from summarizer.text import (
@@ -17,6 +18,7 @@ from summarizer.text import (
     is_mostly_symbols,
     is_traditional,
     normalize_input,
+    scrub_surrogates,
     to_simplified_many,
 )
 from summarizer.tokenize import tokenize, tokenize_many
@@ -56,9 +58,14 @@ def _reading_minutes(units: int, language: Language) -> float:
     return round(max(units / speed, 0.1), 1) if units else 0.0
 
 
+def _letters(text: str) -> int:
+    """Letters and digits: how a reader measures a digest's (and an article's) length."""
+    return sum(map(str.isalnum, text))
+
+
 def _covered(sentence: str, points: list[str]) -> bool:
-    s = _WS.sub("", sentence)
-    return any(p in s or s in p for p in points if p)
+    """Whether a sentence repeats a key point, list markers aside ("（3）…" is item 3)."""
+    return any(repeats_point(sentence, p) for p in points if p)
 
 
 def summarize(
@@ -86,7 +93,7 @@ def summarize(
         clean = html_to_text(clean)
     article = parse(clean)
     if title is not None and title.strip():
-        article.title = title.strip()
+        article.title = scrub_surrogates(title.strip())
     if not article.sentences and article.title is None:
         # headings only (or nothing but furniture): the lines are the content
         if not article.blocks:
@@ -113,9 +120,18 @@ def summarize(
     exclude = frozenset(
         i for i, s in enumerate(article.sentences) if _covered(s.text, compact_points)
     )
-    scores = score_sentences(article, tokens, title_tokens, weights)
+    genre = classify(article, simp_sents, simp_title)
+    prior = position_prior(article, genre, simp_sents)
+    # a one-paragraph news brief is lede-first; a one-paragraph broker note or
+    # round-up keeps its own genre's prior
+    brief = is_brief(article) and genre in ("news", "press", "commentary")
+    scores = score_sentences(
+        article, tokens, title_tokens, weights, prior, weights.prior_weight(genre), brief
+    )
     budget = max_length if max_length is not None else default_max_length(language)
-    chosen = select(
+    points_chars = sum(_letters(p) for p in key_points)
+    long_article = len(clean) > weights.long_article and _letters(clean) > weights.long_article
+    picks = choose(
         article,
         tokens,
         scores,
@@ -123,9 +139,13 @@ def summarize(
         max_length=max(1, budget),
         exclude=exclude,
         weights=weights,
+        lede=lede_index(article) if genre in ("news", "press") else None,
+        also=verdict_index(article, simp_sents) if genre == "research" else None,
+        min_chars=max(0, weights.min_chars - points_chars) if long_article else 0,
+        brief=brief,
     )
-    sentences = tuple(article.sentences[i].text for i in chosen)
-    simp_chosen = [simp_sents[i] for i in chosen]
+    sentences = tuple(article.sentences[p.index].text[p.start :] for p in picks)
+    simp_chosen = [simp_sents[p.index] for p in picks]
     tags = find_tags(
         "\n".join(simp_sents),
         title=simp_title or None,
@@ -154,10 +174,12 @@ def summarize(
 
 def _headings_as_sentences(article: Article) -> Article:
     """A text of short unpunctuated lines: treat each line as a sentence."""
-    from summarizer.segment import Sentence
+    from summarizer.segment import Sentence, split_sentences
 
+    # an item line with no sentence is a bare list number ("1."): not a line of content
+    blocks = [b for b in article.blocks if b.kind != "item" or split_sentences(b.text)]
     sentences = [
         Sentence(b.text, i, b.index, 0, content_length(b.text))
-        for i, b in enumerate(article.blocks)
+        for i, b in enumerate(blocks or article.blocks)
     ]
     return Article(article.title, article.blocks, sentences)

@@ -198,3 +198,73 @@ def test_articles_with_sections_cover_more_than_one_section() -> None:
     d = summarize(text)
     assert any("钉钉" in s for s in d.sentences)
     assert any("小程序" in s for s in d.sentences)
+
+
+NEWS_WITH_SIDE_STORY = (
+    "星河手机开始备货新款入门机型\n"
+    "星河手机开始为新款入门机型备货，预计明年三月发布，首年出货量有望达到一千五百万部。\n"
+    "与此同时，据知情人士透露，星河手机的人力资源主管即将离职，员工已在周三收到离职通知。\n"
+    "这位人力资源主管两年前加入星河手机，接替了一位同时负责零售门店的高管，负责人力资源团队。\n"
+    "人力资源主管离职后，那位负责零售门店的高管将重新兼管人力资源团队和零售门店两个部门。\n"
+    "星河手机股价周三下跌百分之一，收于每股二十三元。\n"
+)
+
+
+def test_a_news_story_leads_with_its_lede_not_the_side_story() -> None:
+    lede = "星河手机开始为新款入门机型备货，预计明年三月发布，首年出货量有望达到一千五百万部。"
+    assert lede in summarize(NEWS_WITH_SIDE_STORY).sentences
+    assert summarize(NEWS_WITH_SIDE_STORY, max_sentences=1).sentences == (lede,)
+
+
+def test_no_digest_sentence_dangles() -> None:
+    d = summarize(NEWS_WITH_SIDE_STORY)
+    flat = WS.sub("", NEWS_WITH_SIDE_STORY)
+    for s in d.sentences:
+        assert _verbatim(s, NEWS_WITH_SIDE_STORY)
+        if s.startswith(("与此同时", "这", "该", "他")):
+            # only right after the sentence it depends on
+            start = flat.index(WS.sub("", s))
+            assert any(flat[:start].endswith(WS.sub("", p)) for p in d.sentences if p != s)
+
+
+def test_a_research_note_shows_its_verdict() -> None:
+    text = (
+        "星河科技三季报点评\n"
+        "三季度公司实现营业收入12.5亿元，同比增长35%，归母净利润2.1亿元，同比增长48%，业绩超预期。\n"
+        "毛利率同比提升2.3个百分点，主要受益于高端产品占比提升和原材料价格回落。\n"
+        "我们预计公司2024-2026年归母净利润分别为8.2亿元、10.1亿元和12.3亿元。\n"
+        "维持买入评级。\n"
+        "风险提示：下游需求不及预期；原材料价格大幅上涨。\n"
+    )
+    d = summarize(text)
+    assert "维持买入评级。" in d.sentences
+    assert any("业绩超预期" in s for s in d.sentences)
+
+
+def test_a_briefing_leads_with_the_items_its_title_names() -> None:
+    text = (
+        "早报：白鹭航空恢复国际航线；蓝海银行下调存款利率\n"
+        "星河汽车发布首款电动皮卡\n"
+        "星河汽车周一发布首款电动皮卡，续航里程达到六百公里，预售价为二十五万元。\n"
+        "青山影业完成新一轮融资\n"
+        "青山影业完成数亿元新一轮融资，资金将用于动画电影的制作和发行。\n"
+        "白鹭航空恢复国际航线\n"
+        "白鹭航空将于下月恢复三条国际航线，每周共计十二个航班。\n"
+        "紫金物流启用无人仓\n"
+        "紫金物流在华东地区启用第二座无人仓，日处理包裹能力达到五十万件。\n"
+        "蓝海银行下调存款利率\n"
+        "蓝海银行宣布自本周起下调一年期定期存款利率十个基点，多家同业预计将跟进。\n"
+    )
+    d = summarize(text, max_sentences=2)
+    assert any(s.startswith("白鹭航空") for s in d.sentences)
+    assert any(s.startswith("蓝海银行") for s in d.sentences)
+
+
+def test_a_long_article_gets_more_than_a_fragment() -> None:
+    body = (
+        "费用投入加大。"
+        + "公司上半年在研发和销售两方面的投入明显增加，新增员工带来了薪酬和费用的提升，"
+        "管理层表示下半年人员增幅将显著放缓，利润率有望逐步恢复。" * 8
+    )
+    d = summarize("星河软件中报点评\n" + body)
+    assert sum(ch.isalnum() for s in (*d.sentences, *d.key_points) for ch in s) >= 40
