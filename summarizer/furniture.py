@@ -110,7 +110,7 @@ _PHONE = re.compile(
     r"(?<![\d.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s-])?\d{3,4}[\s-]\d{4}(?![\d.])"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")  # anchored: linear
 # Photo captions and credits: a credit line, or a caption line ending in one.
 _CREDIT_LEAD = re.compile(
     r"^\s*[【\[(（]?\s*(?:图片来源|圖片來源|图源|圖源|配图|配圖|图[/／|丨:：]|圖[/／|丨:：]|"

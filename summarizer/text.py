@@ -22,6 +22,7 @@ __all__ = [
     "detect_language",
     "is_traditional",
     "normalize_input",
+    "scrub_surrogates",
     "to_simplified",
     "to_simplified_many",
 ]
@@ -35,11 +36,24 @@ _UNIT = re.compile(f"[{HAN_RANGES}]|[^\\W{HAN_RANGES}_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def content_length(text: str) -> int:
     """Han characters plus runs of other letters/digits: the unit readers count."""
     return len(_UNIT.findall(text))
+
+
+def scrub_surrogates(text: str) -> str:
+    """``text`` with surrogate pairs joined and lone surrogates replaced by U+FFFD.
+
+    A lone surrogate (a broken JSON ``\\ud800`` escape, a bad client) is not a
+    character: it cannot be encoded, so OpenCC, jieba's caches and Telegram
+    would all fail on it.  Cleaning it once at the boundary keeps the rest safe.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def normalize_input(text: str | bytes) -> str:
@@ -53,6 +67,7 @@ def normalize_input(text: str | bytes) -> str:
         if b"\x00" in text[:4096]:
             raise UnsupportedInputError("binary", "the input is binary data, not text")
         text = bytes(text).decode("utf-8", errors="replace")
+    text = scrub_surrogates(text)
     if not text or not text.strip():
         raise UnsupportedInputError("empty", "the input is empty")
     sample = text[:20000]
@@ -97,7 +112,7 @@ def is_traditional(text: str, han: int | None = None) -> bool:
     A Simplified text is (almost) a fixed point of t2s; a Traditional one has
     a fifth or more of its characters changed.  A sample is enough.
     """
-    sample = text[:6000]
+    sample = scrub_surrogates(text[:6000])
     if han is None:
         han = _han_count(sample)
     if not han:
@@ -118,7 +133,9 @@ def _converter(config: str) -> Any:
 
 def to_simplified(text: str) -> str:
     """The Simplified (mainland phrasing) view of any Chinese text."""
-    return _converter("tw2sp").convert(text) if _HAN.search(text) else text
+    if not _HAN.search(text):
+        return text
+    return _converter("tw2sp").convert(scrub_surrogates(text).replace("\x00", " "))
 
 
 def to_simplified_many(texts: Sequence[str]) -> list[str]:
