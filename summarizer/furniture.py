@@ -161,44 +161,47 @@ def _cut_end_matter(lines: list[str]) -> list[str]:
     return lines
 
 
-def _is_contact(line: str) -> bool:
-    n = content_length(line)
-    if _CONTACT_LABEL.match(line) and n <= 40:
+def _is_contact(line: str, n: int) -> bool:
+    if n > 60:  # a paragraph that mentions a number is not a contact line
+        return False
+    if n <= 40 and _CONTACT_LABEL.match(line):
         return True
-    rest = _EMAIL.sub(" ", _PHONE.sub(" ", line))
     found = _EMAIL.search(line) or _PHONE.search(line)
+    if not found:
+        return False
+    rest = _EMAIL.sub(" ", _PHONE.sub(" ", line))
     # what is left beside the numbers and addresses is a label or a name
-    return bool(found) and content_length(rest) <= 6 and not rest.rstrip().endswith(("。", "."))
+    return content_length(rest) <= 6 and not rest.rstrip().endswith(("。", "."))
 
 
-def _is_caption(line: str) -> bool:
+def _is_caption(line: str, n: int) -> bool:
     """A credit line, or a caption-sized line that ends in a credit."""
-    n = content_length(line)
-    if _CREDIT_LEAD.match(line) and n <= 60:
+    if n <= 60 and _CREDIT_LEAD.match(line):
         return True
     return n <= 80 and bool(_CREDIT_TAIL.search(line))
 
 
-def _is_promo(line: str) -> bool:
-    n = content_length(line)
-    return (bool(_PROMO.match(line)) and n <= 40) or (bool(_PROMO_SHORT.match(line)) and n <= 12)
+def _is_promo(line: str, n: int) -> bool:
+    return (n <= 40 and bool(_PROMO.match(line))) or (n <= 12 and bool(_PROMO_SHORT.match(line)))
 
 
 def _is_furniture_line(line: str) -> bool:
-    n = content_length(line)
-    if _DISCLAIMER_LINE.search(line) and n <= 160:
-        return True
-    if _REPRINT.search(line) and n <= 160:
-        return True
-    if _EDITORIAL_NOTE.match(line) and n <= 40:
-        return True
+    """One line of page furniture.  Each rule is bounded by the line's length first:
+    most lines are paragraphs far longer than any furniture, and cost one count."""
     if _TWEET_SIGNATURE.match(line):
         return True
-    if _SOCIAL_LINK.search(line) and n <= 60:
+    n = content_length(line)
+    if n > 160:
+        return False
+    if _DISCLAIMER_LINE.search(line) or _REPRINT.search(line):
         return True
-    if _ALL_CAPS_NAME.match(line) and len(line) <= 40:
+    if n <= 40 and _EDITORIAL_NOTE.match(line):
         return True
-    return _is_contact(line) or _is_caption(line) or _is_promo(line)
+    if n <= 60 and _SOCIAL_LINK.search(line):
+        return True
+    if len(line) <= 40 and _ALL_CAPS_NAME.match(line):
+        return True
+    return _is_contact(line, n) or _is_caption(line, n) or _is_promo(line, n)
 
 
 # -------------------------------------------------------------------- titles

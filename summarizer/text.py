@@ -40,7 +40,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def content_length(text: str) -> int:
-    """Han characters plus runs of other letters/digits: the unit readers count."""
+    """Han characters plus runs of other letters/digits: the unit readers count.
+
+    The same lines and sentences are measured by several stages (furniture,
+    segmentation, ranking, key points): short strings are counted once.
+    """
+    if len(text) > 512:
+        return len(_UNIT.findall(text))
+    return _short_length(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _short_length(text: str) -> int:
     return len(_UNIT.findall(text))
 
 
