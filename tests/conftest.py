@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run and in every worker: a failure is
+# reproducible, never luck (the seed comes from each test's own code), and nothing is
+# written into the tree (.hypothesis/) by parallel workers.  No deadline: how long an
+# example takes on a busy machine is no property of the code (speed lives in bench/).
+# ``pytest --hypothesis-profile=explore`` draws fresh random examples instead.
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile("repeatable")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: Linux's RAM-backed file system, where there is one.
+RAM_DISK = Path("/dev/shm")
 
 
 def read_fixture(name: str) -> str:
@@ -34,3 +49,21 @@ def zh_hant_article(zh_hans_article: str) -> str:
     import opencc
 
     return str(opencc.OpenCC("s2twp").convert(zh_hans_article))
+
+
+@pytest.fixture
+def db_dir(tmp_path: Path) -> Iterator[Path]:
+    """A fresh directory for a test's SQLite database: in RAM where the system has a RAM
+    disk, else ``tmp_path``.
+
+    The bot's storage commits with ``synchronous = FULL``, and every commit is an
+    ``fsync``: ~10 ms on a disk, nothing in RAM.  An end-to-end test commits dozens of
+    times, so on disk much of its time would be spent waiting for a disk that guards
+    against power loss, which no test simulates (a killed process loses nothing either
+    way: the data is in the kernel's page cache).
+    """
+    if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+        with tempfile.TemporaryDirectory(dir=RAM_DISK, prefix="zhaiyao-test-") as ram:
+            yield Path(ram)
+    else:
+        yield tmp_path

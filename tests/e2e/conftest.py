@@ -10,12 +10,15 @@ sleeping, and so prove silence.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx._transports.default as httpx_transports
 import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
@@ -79,6 +82,30 @@ class Harness:
         await self.tracker.settled(timeout=timeout)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_tls_context() -> Iterator[None]:
+    """Every application builds two httpx clients, and each loads the CA bundle into a new
+    TLS context (0.1-0.3 s, most of a test's start-up).  Here they share one per
+    ``trust_env``: the same verifying context, loaded once (it is never used: the fake
+    speaks plain HTTP).  httpx is pinned <1; this fails loudly if its internals move."""
+    original = httpx_transports.create_ssl_context
+
+    @functools.cache
+    def default_context(trust_env: bool) -> ssl.SSLContext:
+        return original(verify=True, cert=None, trust_env=trust_env)
+
+    def create_ssl_context(
+        verify: ssl.SSLContext | str | bool = True, cert: Any = None, trust_env: bool = True
+    ) -> ssl.SSLContext:
+        if verify is True and cert is None:
+            return default_context(trust_env)
+        return original(verify=verify, cert=cert, trust_env=trust_env)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx_transports, "create_ssl_context", create_ssl_context)
+        yield
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeTelegram]:
     with FakeTelegram() as server:
@@ -89,12 +116,12 @@ def fake() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
+def settings(fake: FakeTelegram, db_dir: Path) -> Settings:
     return Settings(
         token=TOKEN,
         base_url=fake.base_url,
         base_file_url=fake.base_file_url,
-        database_path=tmp_path / "data" / "bot.sqlite3",
+        database_path=db_dir / "data" / "bot.sqlite3",
         forward_merge_seconds=MERGE_SECONDS,
         log_level="DEBUG",
     )
@@ -138,10 +165,11 @@ async def bot(start: Starter) -> AsyncIterator[Harness]:
 
 
 @pytest.fixture
-def process(tmp_path: Path) -> Iterator[BotProcess]:
+def process(tmp_path: Path, db_dir: Path) -> Iterator[BotProcess]:
     """A real ``python -m bot`` child against a fake Bot API; killed if a test leaves it up."""
     with FakeTelegram() as fake:
         bot = BotProcess(fake, tmp_path)
+        bot.database = db_dir / "db" / "bot.sqlite3"
         try:
             yield bot
         finally:

@@ -111,7 +111,8 @@ async def test_the_digest_arrives_on_time_with_duplicates_merged(bot: Harness) -
 async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
     async with start() as first:
         await send_articles(first, USER, ZH_HANS_ARTICLE, EN_ARTICLE)
-        await first.services.daily.subscribe(USER, soon(4), ZoneInfo("UTC"))
+        # 2-3 s away: long after this application has stopped (a stop takes ~0.1 s)
+        await first.services.daily.subscribe(USER, soon(3), ZoneInfo("UTC"))
     assert digests_sent(start.fake, USER) == []
     async with start() as second:
         assert len(second.services.daily.jobs(USER)) == 1  # rescheduled from SQLite
