@@ -273,15 +273,18 @@ async def test_event_loop_keeps_ticking_while_hostile_files_are_read() -> None:
     bloated = _docx_of(*h.repeat_chunks(_PARA * 1000, n * len(_PARA)))
     bomb = h.pdf_shared_stream(40, 70_000_000)
     ticker = asyncio.create_task(heartbeat())
+    started = time.monotonic()
     try:
         doc = await extract_document_async(bloated, "bloat.docx")
         with pytest.raises(UnsupportedInputError):
             await extract_document_async(bomb, "bomb.pdf")
     finally:
+        elapsed = time.monotonic() - started
         stop.set()
         await ticker
     assert len(doc.text) <= MAX_TEXT_CHARS
-    assert len(gaps) >= 5  # the reads took a while, and the loop ran throughout
+    # the loop ran throughout the reads (however long they took): ticks cover the time
+    assert gaps and sum(gaps) >= elapsed - 0.1, (sum(gaps), elapsed)
     assert max(gaps) < 0.5, max(gaps)
 
 

@@ -177,6 +177,7 @@ class ArticleServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once, as a server's do
 
             def do_GET(self) -> None:
                 path = urlsplit(self.path).path
