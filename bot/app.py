@@ -38,9 +38,10 @@ from bot.handlers.commands import set_commands
 from bot.handlers.common import track_chat, ui_language
 from bot.links import LinkReader
 from bot.messages import text
-from bot.service import DigestService
 from bot.services import Services
 from bot.storage import Storage, utc_now
+from bot.summaries import Summaries
+from bot.typing_indicator import TypingIndicator
 
 __all__ = [
     "MAX_RETRIES",
@@ -108,7 +109,8 @@ def build_application(
     svc = Services(
         settings=settings,
         storage=storage,
-        digests=DigestService(storage),
+        summaries=Summaries(storage),
+        typing=TypingIndicator(),
         daily=daily,
         auto_gate=AutoReplyGate(),
         links=LinkReader(allow_private=settings.fetch_allow_private_networks),

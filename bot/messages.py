@@ -604,7 +604,7 @@ MESSAGES: Final[dict[str, M]] = {
         "zh-Hant": "已取消，什麼都沒刪除。",
         "en": "Cancelled: nothing was deleted.",
     },
-    # --- links and files (bot/handlers/links.py, bot/handlers/documents.py) --------
+    # --- links and files (bot/handlers/link_answers.py, bot/handlers/documents.py) --------
     "link_failed": {
         "zh-Hans": "无法读取 {host} 上的文章：",
         "zh-Hant": "無法讀取 {host} 上的文章：",

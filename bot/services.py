@@ -15,8 +15,9 @@ from bot.autoreply import AutoReplyGate
 from bot.config import Settings
 from bot.daily import DailyJobs
 from bot.links import LinkReader
-from bot.service import DigestService
 from bot.storage import Storage
+from bot.summaries import Summaries
+from bot.typing_indicator import TypingIndicator
 
 __all__ = ["SERVICES_KEY", "Services", "services"]
 
@@ -27,7 +28,10 @@ SERVICES_KEY = "zhaiyao.services"
 class Services:
     settings: Settings
     storage: Storage
-    digests: DigestService
+    #: Article text → digest, remembered per chat (bot/summaries.py).
+    summaries: Summaries
+    #: "typing…" while slow work runs (bot/typing_indicator.py).
+    typing: TypingIndicator
     #: Daily digests: the JobQueue jobs (``.digests`` is the domain: compose, deliver, purge).
     daily: DailyJobs
     #: The ``/auto`` rate limit per group.

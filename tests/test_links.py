@@ -12,8 +12,9 @@ from telegram import Message
 
 import bot.links as links
 from bot.errors import FetchError
-from bot.handlers.links import answer_links
+from bot.handlers.link_answers import answer_links
 from bot.links import MAX_LINKS, LinkReader, links_to_read, message_urls, text_without_urls
+from bot.typing_indicator import TypingIndicator
 from summarizer import summarize
 from tests.articles import ZH_HANS_ARTICLE
 from tests.fakes.article_server import ARTICLES, ArticleServer
@@ -183,7 +184,9 @@ def _services(results: list[Any], broken_title: str) -> Any:
         return SimpleNamespace(digest=summarize(text, title=title))
 
     return SimpleNamespace(
-        links=SimpleNamespace(read_all=read_all), digests=SimpleNamespace(digest=digest)
+        links=SimpleNamespace(read_all=read_all),
+        summaries=SimpleNamespace(digest=digest),
+        typing=TypingIndicator(after=3600.0),  # the real one; never due in these tests
     )
 
 

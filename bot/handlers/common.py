@@ -6,19 +6,19 @@ link previews off and a reply that survives a deleted original.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import LinkPreviewOptions, Message, ReplyParameters, Update
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ParseMode
 from telegram.ext import CallbackContext
 
 from bot.ingest import has_words
 from bot.messages import UiLanguage, error_text, language_for
 from bot.messages import text as t
 from bot.render import render_digest
-from bot.service import Outcome
 from bot.services import Services, services
+from bot.summaries import Summarized
 from summarizer import UnsupportedInputError, looks_like_article
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "reply_html",
     "reply_parts",
     "track_chat",
-    "typing",
     "ui_language",
 ]
 
@@ -67,22 +66,9 @@ async def reply_parts(message: Message, parts: Sequence[str]) -> None:
 
 
 async def reply_digest(
-    message: Message, outcome: Outcome, lang: UiLanguage, *, reply_to: int | None = None
+    message: Message, outcome: Summarized, lang: UiLanguage, *, reply_to: int | None = None
 ) -> Message:
     return await reply_html(message, render_digest(outcome.digest, lang), reply_to=reply_to)
-
-
-def typing(message: Message) -> Callable[[], Awaitable[object]]:
-    """A callable that shows "typing…" in ``message``'s chat (for slow work)."""
-
-    async def action() -> object:
-        return await message.get_bot().send_chat_action(
-            message.chat_id,
-            ChatAction.TYPING,
-            message_thread_id=message.message_thread_id if message.is_topic_message else None,
-        )
-
-    return action
 
 
 async def track_chat(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -131,14 +117,10 @@ async def answer_article(
         await reply_html(message, t(short_key, lang), reply_to=target)
         return
     try:
-        outcome = await svc.digests.digest(
-            text,
-            chat_id=message.chat_id,
-            message_id=target,
-            source=source,
-            on_slow=typing(message),
-            title=title,
-        )
+        async with svc.typing.while_slow(message):
+            outcome = await svc.summaries.digest(
+                text, chat_id=message.chat_id, message_id=target, source=source, title=title
+            )
     except UnsupportedInputError as exc:
         await reply_html(message, error_text(exc, lang), reply_to=target)
         return
@@ -146,7 +128,7 @@ async def answer_article(
 
 
 async def auto_reply(
-    svc: Services, message: Message, outcome: Outcome, lang: UiLanguage, *, new: bool
+    svc: Services, message: Message, outcome: Summarized, lang: UiLanguage, *, new: bool
 ) -> bool:
     """Reply to a long group article with its digest when the group turned ``/auto on``.
 

@@ -20,7 +20,6 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, MessageHandler, filters
 
 from bot.handlers.common import answer_article, reply_html, ui_language
-from bot.handlers.links import typing_while_slow
 from bot.messages import UiLanguage, error_text
 from bot.messages import text as t
 from bot.services import Services
@@ -53,7 +52,7 @@ async def answer_document(
     name = document.file_name or ""
     try:
         check_upload(name, document.mime_type, document.file_size)
-        async with typing_while_slow(message):
+        async with svc.typing.while_slow(message):
             file = await message.get_bot().get_file(document.file_id)
             data = bytes(await file.download_as_bytearray())
             doc = await extract_document_async(data, name, document.mime_type)

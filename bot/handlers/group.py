@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackContext, MessageHandler, filters
 from bot.context import BotContext
 from bot.handlers.common import answer_article, auto_reply, reply_html, reply_parts, ui_language
 from bot.handlers.documents import answer_document
-from bot.handlers.links import answer_links
+from bot.handlers.link_answers import answer_links
 from bot.ingest import (
     Part,
     Rejoiner,
@@ -34,8 +34,8 @@ from bot.ingest import (
 from bot.links import links_to_read, message_urls
 from bot.messages import UiLanguage
 from bot.messages import text as t
-from bot.service import text_hash
 from bot.services import Services
+from bot.summaries import text_hash
 from summarizer import SummarizerError, looks_like_article
 
 __all__ = ["GROUP_ARTICLE_FILTER", "on_summary", "register"]
@@ -66,7 +66,7 @@ def register(application: AnyApp, svc: Services) -> None:
         chat_id = parts[0].chat_id
         new = await svc.storage.article(chat_id, text_hash(text)) is None
         try:
-            outcome = await svc.digests.digest(
+            outcome = await svc.summaries.digest(
                 text, chat_id=chat_id, message_id=parts[0].message_id, source="group"
             )
         except SummarizerError:

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, MessageHandler, filters
 
 from bot.handlers.common import answer_article, ui_language
-from bot.handlers.links import answer_links
+from bot.handlers.link_answers import answer_links
 from bot.ingest import (
     DIRECT_PREFIX,
     Part,

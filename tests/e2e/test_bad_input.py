@@ -55,7 +55,7 @@ async def test_private_odd_input_gets_a_short_clear_answer(
     [call] = await bot.fake.wait_sent(USER)
     assert call.reply_to == message["message_id"]
     assert expected in call.text
-    assert bot.services.digests.summarized == 0
+    assert bot.services.summaries.summarized == 0
 
 
 async def test_article_full_of_markup_is_escaped(bot: Harness) -> None:

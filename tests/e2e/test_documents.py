@@ -133,7 +133,7 @@ async def test_gb18030_text_file(bot: Harness) -> None:
     assert "约 1 分钟读完" in call.text
     [download] = bot.fake.calls("getFile")
     assert download.params["file_id"].endswith("云帆.txt")
-    [stored] = await bot.services.digests.recent(USER)
+    [stored] = await bot.services.summaries.recent(USER)
     assert (stored.source, stored.url) == ("document", None)
 
 
@@ -230,5 +230,5 @@ async def test_group_documents_only_via_summary(bot: Harness) -> None:
     [call] = await bot.fake.wait_sent(GROUP)
     assert call.reply_to == shared["message_id"]  # under the file
     assert call.text.startswith("<b>云帆物流上调全年业绩预期</b>")
-    [stored] = await bot.services.digests.recent(GROUP)
+    [stored] = await bot.services.summaries.recent(GROUP)
     assert stored.source == "document"

@@ -53,7 +53,7 @@ async def test_exception_in_a_handler_gets_an_apology_and_the_bot_carries_on(
     def broken(text: str) -> Digest:
         raise RuntimeError("summarizer exploded")
 
-    bot.services.digests.summarize_fn = broken
+    bot.services.summaries.summarize_fn = broken
     message = bot.fake.send(ALICE, EN_ARTICLE, language_code="zh-hk")
     [apology] = await bot.fake.wait_sent(ALICE)
     assert apology.reply_to == message["message_id"]
@@ -61,7 +61,7 @@ async def test_exception_in_a_handler_gets_an_apology_and_the_bot_carries_on(
     assert "summarizer exploded" not in apology.text
     assert any("handler failed" in r.getMessage() and r.exc_info for r in caplog.records)
 
-    bot.services.digests.summarize_fn = summarize
+    bot.services.summaries.summarize_fn = summarize
     bot.fake.send(ALICE, EN_ARTICLE)
     _, digest = await bot.fake.wait_sent(ALICE, 2)
     assert "Northwind" in digest.text
@@ -91,7 +91,7 @@ async def test_a_slow_article_never_delays_another_chat(bot: Harness) -> None:
                 raise TimeoutError("never released")
         return summarize(text)
 
-    bot.services.digests.summarize_fn = slow_for_alice
+    bot.services.summaries.summarize_fn = slow_for_alice
     bot.fake.send(ALICE, EN_ARTICLE)
     await bot.fake.wait_for(started.is_set, what="Alice's summary to start")
     bot.fake.send(BOB, ZH_HANT_ARTICLE)
@@ -110,4 +110,4 @@ async def test_many_chats_at_once_each_get_their_own_reply(bot: Harness) -> None
         [call] = await bot.fake.wait_sent(chat)
         assert call.reply_to == sent[chat]["message_id"]
     await asyncio.sleep(0)
-    assert bot.services.digests.summarized == len(chats)
+    assert bot.services.summaries.summarized == len(chats)

@@ -41,7 +41,7 @@ async def test_summary_replying_to_a_message_digests_it(bot: Harness) -> None:
     assert call.params["parse_mode"] == "HTML"
     assert call.params["link_preview_options"] == {"is_disabled": True}
     assert "<b>星河云发布三季度财报" in call.text
-    stored = await bot.services.digests.recent(GROUP)
+    stored = await bot.services.summaries.recent(GROUP)
     assert [(a.message_id, a.source) for a in stored] == [(article["message_id"], "command")]
 
 
@@ -93,7 +93,7 @@ async def test_summary_replying_to_chit_chat_says_it_is_too_short(bot: Harness) 
     bot.fake.send(GROUP, user_id=MEMBER, reply_to_message=target, **command("/summary"))
     [call] = await bot.fake.wait_sent(GROUP)
     assert "too short" in call.text
-    assert bot.services.digests.summarized == 0
+    assert bot.services.summaries.summarized == 0
 
 
 async def test_summary_alone_in_privacy_mode_explains_usage_and_privacy(bot: Harness) -> None:
@@ -129,7 +129,7 @@ def share(h: Harness, *texts: str, first: int = 0) -> list[int]:
 
 
 async def stored(h: Harness, count: int) -> None:
-    await h.fake.wait_for(lambda: h.services.digests.summarized == count, what="stored")
+    await h.fake.wait_for(lambda: h.services.summaries.summarized == count, what="stored")
     await h.settled()
 
 
@@ -199,7 +199,7 @@ async def test_two_copies_of_one_story_are_rolled_up_once_with_a_count(start: St
     async with start() as bot:
         original, copy = share(bot, ZH_HANS_ARTICLE, ZH_HANS_COPY)
         await stored(bot, 2)
-        assert len(await bot.services.digests.recent(GROUP)) == 2  # both kept
+        assert len(await bot.services.summaries.recent(GROUP)) == 2  # both kept
         bot.fake.send(GROUP, user_id=MEMBER, language_code="zh-hant", **command("/summary"))
         [call] = await bot.fake.wait_sent(GROUP)
         assert call.text.startswith("<b>過去 24 小時分享的文章</b>\n<i>2 篇文章，1 則新聞</i>\n")

@@ -27,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.service import text_hash
 from bot.storage import Storage
+from bot.summaries import text_hash
 from summarizer import summarize
 from tests.e2e.bot_process import START_TIMEOUT, BotProcess
 

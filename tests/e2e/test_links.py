@@ -55,7 +55,7 @@ async def test_a_link_gets_the_article_digest_with_its_title_linked(
     assert "&amp;id=7" in call.text
     assert "珠江百货周二公布" in call.text
     assert "字 →" in call.text  # the Simplified footer: the reader's language
-    [stored] = await bot.services.digests.recent(USER)
+    [stored] = await bot.services.summaries.recent(USER)
     assert (stored.source, stored.url, stored.message_id) == ("link", url, message["message_id"])
     assert site.served(RETAIL) == 1
 
@@ -100,7 +100,7 @@ async def test_several_links_get_one_digest_each_up_to_three(
     assert "晨曦半導體週三宣布" in calls[1].text  # the Big5 page, decoded
     assert "約" in calls[0].text  # Traditional interface for zh-TW
     assert site.served(PAYMENTS) == 0 and site.served("/chart.png") == 0
-    stored = await bot.services.digests.recent(USER)
+    stored = await bot.services.summaries.recent(USER)
     assert sorted(a.url or "" for a in stored) == sorted(links[:3])
 
 
@@ -111,8 +111,8 @@ async def test_a_verification_page_gets_a_clear_message_and_no_digest(
     [call] = await bot.fake.wait_sent(USER)
     assert call.reply_to == message["message_id"]
     assert call.text == "无法读取 127.0.0.1 上的文章：网站要求人机验证，我拿不到文章。"
-    assert bot.services.digests.summarized == 0
-    assert await bot.services.digests.recent(USER) == []
+    assert bot.services.summaries.summarized == 0
+    assert await bot.services.summaries.recent(USER) == []
 
 
 async def test_one_bad_link_does_not_spoil_the_others(bot: Harness, site: ArticleServer) -> None:
@@ -129,7 +129,7 @@ async def test_a_huge_page_is_refused(bot: Harness, site: ArticleServer) -> None
     bot.fake.send(USER, f"market data {site.url('/huge')}")
     [call] = await bot.fake.wait_sent(USER)
     assert call.text.endswith("That page is too large; I didn't download it.")
-    assert bot.services.digests.summarized == 0
+    assert bot.services.summaries.summarized == 0
 
 
 async def test_a_slow_page_times_out(bot: Harness, site: ArticleServer) -> None:
@@ -231,7 +231,7 @@ async def test_summary_replying_to_a_message_with_a_link(bot: Harness, site: Art
             site.url(FREIGHT), "Harbor Freight Lines adds six routes as Asian exports rebound"
         )
     )
-    [stored] = await bot.services.digests.recent(GROUP)
+    [stored] = await bot.services.summaries.recent(GROUP)
     assert (stored.source, stored.url) == ("link", site.url(FREIGHT))
 
 

@@ -34,7 +34,7 @@ def assert_digest_message(call: Any, reply_to: int) -> None:
 
 
 async def test_typed_article_gets_a_digest_reply(bot: Harness) -> None:
-    bot.services.digests.slow_after = WAIT
+    bot.services.typing.after = WAIT
     message = bot.fake.send(USER, ZH_HANS_ARTICLE, language_code="zh-hans")
     [call] = await bot.fake.wait_sent(USER)
     assert_digest_message(call, message["message_id"])
@@ -46,7 +46,7 @@ async def test_typed_article_gets_a_digest_reply(bot: Harness) -> None:
     assert "3. 加强与本地软件厂商的合作" in text
     # footer in Simplified Chinese, with content units
     assert "字 →" in text and "约 1 分钟读完" in text
-    # done before slow_after: no "typing…" request (the bound is lifted far above the
+    # done before typing.after: no "typing…" request (the bound is lifted far above the
     # summary's time, so a busy machine or a cold dictionary cannot make it look slow)
     assert bot.fake.calls("sendChatAction") == []
 
@@ -58,8 +58,8 @@ async def test_slow_summary_shows_typing_first(bot: Harness) -> None:
         release.wait(timeout=20)
         return summarize(text)
 
-    bot.services.digests.summarize_fn = slow
-    bot.services.digests.slow_after = 0.05
+    bot.services.summaries.summarize_fn = slow
+    bot.services.typing.after = 0.05
     bot.fake.send(USER, EN_ARTICLE)
     [typing] = await bot.fake.wait_for(lambda: bot.fake.calls("sendChatAction"), what="typing…")
     assert typing.params["action"] == "typing" and typing.chat_id == USER
@@ -127,7 +127,7 @@ async def test_split_forward_is_one_digest_replying_to_the_first_part(bot: Harne
     await bot.fake.wait_sent(USER, 2)
     await bot.settled()
     assert len(bot.fake.sent(USER)) == 2
-    assert bot.services.digests.summarized == 1
+    assert bot.services.summaries.summarized == 1
 
 
 async def test_same_article_again_is_answered_from_storage(bot: Harness) -> None:
@@ -137,7 +137,7 @@ async def test_same_article_again_is_answered_from_storage(bot: Harness) -> None
     _, second = await bot.fake.wait_sent(USER, 2)
     assert second.reply_to == again["message_id"]
     assert second.text == first.text
-    assert bot.services.digests.summarized == 1
+    assert bot.services.summaries.summarized == 1
 
 
 async def test_chit_chat_gets_a_one_line_hint(bot: Harness) -> None:
@@ -145,7 +145,7 @@ async def test_chit_chat_gets_a_one_line_hint(bot: Harness) -> None:
     [call] = await bot.fake.wait_sent(USER)
     assert call.reply_to == message["message_id"]
     assert "太短" in call.text and "\n" not in call.text
-    assert bot.services.digests.summarized == 0
+    assert bot.services.summaries.summarized == 0
 
 
 def _long_ago() -> Any:

@@ -21,7 +21,7 @@ async def test_restart_answers_from_storage_and_keeps_group_articles(start: Star
         fake.send(USER, ZH_HANS_ARTICLE, language_code="zh-hans")
         fake.send(GROUP, EN_ARTICLE, user_id=9)
         [before] = await fake.wait_sent(USER)
-        await fake.wait_for(lambda: first.services.digests.summarized == 2, what="both stored")
+        await fake.wait_for(lambda: first.services.summaries.summarized == 2, what="both stored")
         assert await first.services.storage.schema_version() == len(MIGRATIONS)
 
     path = start.settings.database_path
@@ -34,7 +34,7 @@ async def test_restart_answers_from_storage_and_keeps_group_articles(start: Star
         _, after = await fake.wait_sent(USER, 2)
         assert after.reply_to == again["message_id"]
         assert after.text == before.text
-        assert second.services.digests.summarized == 0  # answered from storage
+        assert second.services.summaries.summarized == 0  # answered from storage
 
         fake.send(GROUP, user_id=10, **command("/summary"))
         [listing] = await fake.wait_sent(GROUP)

@@ -335,12 +335,12 @@ async def test_auto_summaries_in_a_group_are_rate_limited(start: Starter) -> Non
         assert replies[1].reply_to == posted["message_id"]
         assert "<b>星河云发布三季度财报" in replies[1].text
         h.fake.send(GROUP, EN_ARTICLE, user_id=MEMBER)  # within the minute: stored, no reply
-        await h.fake.wait_for(lambda: h.services.digests.summarized == 2, what="stored")
+        await h.fake.wait_for(lambda: h.services.summaries.summarized == 2, what="stored")
         await h.settled()
         assert len(h.fake.sent(GROUP)) == 2
         await say(h, GROUP, "/auto off", user_id=ADMIN)
         h.services.auto_gate.forget(GROUP)
         h.fake.send(GROUP, DINGTALK_ARTICLE, user_id=MEMBER)
-        await h.fake.wait_for(lambda: h.services.digests.summarized == 3, what="stored")
+        await h.fake.wait_for(lambda: h.services.summaries.summarized == 3, what="stored")
         await h.settled()
         assert len(h.fake.sent(GROUP)) == 3  # only the "/auto off" answer

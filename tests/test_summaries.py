@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import DigestService, text_hash
 from bot.storage import Storage
+from bot.summaries import Summaries, text_hash
 from summarizer import Digest, UnsupportedInputError, summarize
 from tests.articles import EN_ARTICLE
 
@@ -30,7 +30,7 @@ async def test_concurrent_identical_texts_are_summarized_once(tmp_path: Path) ->
         gate.wait(timeout=10)
         return summarize(text)
 
-    service = DigestService(storage, summarize_fn=slow)
+    service = Summaries(storage, summarize_fn=slow)
     try:
         tasks = [
             asyncio.create_task(
@@ -54,7 +54,7 @@ async def test_concurrent_identical_texts_are_summarized_once(tmp_path: Path) ->
 
 async def test_unsupported_input_is_raised_and_nothing_stored(tmp_path: Path) -> None:
     storage = await Storage.connect(tmp_path / "db.sqlite3")
-    service = DigestService(storage)
+    service = Summaries(storage)
     try:
         with pytest.raises(UnsupportedInputError):
             await service.digest("😀😀😀", chat_id=1, message_id=1, source="private")
@@ -68,7 +68,7 @@ async def test_unsupported_input_is_raised_and_nothing_stored(tmp_path: Path) ->
 
 async def test_a_separate_title_heads_the_digest_and_the_link_is_stored(tmp_path: Path) -> None:
     storage = await Storage.connect(tmp_path / "db.sqlite3")
-    service = DigestService(storage)
+    service = Summaries(storage)
     body = EN_ARTICLE.split("\n", 1)[1]  # a page's text: its title comes apart
     try:
         linked = await service.digest(

@@ -1,4 +1,4 @@
-"""The domain service: article text → digest, remembered per chat.
+"""Summaries: article text → digest, remembered per chat (the bot's summarizing service).
 
 Summarizing is CPU-bound (jieba), so it runs in a worker thread and the
 event loop keeps serving other chats.  A text seen before (in any chat) is
@@ -9,26 +9,22 @@ once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.storage import Storage, StoredArticle, utc_now
 from summarizer import Digest, summarize
 
-__all__ = ["SLOW_AFTER", "DigestService", "Outcome", "text_hash"]
+__all__ = ["Summaries", "Summarized", "text_hash"]
 
 _WS = re.compile(r"\s+")
 log = logging.getLogger(__name__)
-
-#: Seconds of summarizing after which the chat is shown "typing…".
-SLOW_AFTER = 1.0
 
 
 def text_hash(text: str, title: str | None = None) -> str:
@@ -44,13 +40,15 @@ def text_hash(text: str, title: str | None = None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Summarized:
+    """A digest for a chat: whether it came from storage, and the article as stored."""
+
     digest: Digest
     cached: bool
     article: StoredArticle
 
 
-class DigestService:
+class Summaries:
     """Digests articles for chats, reusing stored digests."""
 
     def __init__(
@@ -58,13 +56,11 @@ class DigestService:
         storage: Storage,
         *,
         summarize_fn: Callable[..., Digest] = summarize,
-        slow_after: float = SLOW_AFTER,
     ) -> None:
         self.storage = storage
         #: The summarizer (replaceable: tests count or slow it down), called as
         #: ``summarize_fn(text)`` or, for pages and documents, ``summarize_fn(text, title=…)``.
         self.summarize_fn = summarize_fn
-        self.slow_after = slow_after
         self._inflight: dict[str, asyncio.Future[Digest]] = {}
         #: How many texts were actually summarized (not answered from storage).
         self.summarized = 0
@@ -78,19 +74,15 @@ class DigestService:
         chat_id: int,
         message_id: int | None,
         source: str,
-        on_slow: Callable[[], Awaitable[object]] | None = None,
         title: str | None = None,
         url: str | None = None,
-    ) -> Outcome:
+    ) -> Summarized:
         """Digest ``text`` for ``chat_id`` and remember it there.
 
         ``title`` is the headline when the text comes with one apart (a web
         page's, a document's); ``url`` is stored with the article when it was
         read from a link.
 
-        ``on_slow`` runs once if summarizing takes longer than ``slow_after``
-        seconds (e.g. to show "typing…": not worth a request for the usual
-        few milliseconds); its failures are not this call's failures.
         Raises :class:`summarizer.UnsupportedInputError` for text that cannot
         be summarized.
         """
@@ -102,13 +94,7 @@ class DigestService:
             digest = stored
         else:
             started = time.perf_counter()
-            work = asyncio.ensure_future(self._summarize_once(key, text, title))
-            if on_slow is not None:
-                done, _ = await asyncio.wait({work}, timeout=self.slow_after)
-                if not done:
-                    with contextlib.suppress(Exception):
-                        await on_slow()
-            digest = await work
+            digest = await self._summarize_once(key, text, title)
             log.debug(
                 "digest %s for chat %s: summarized %d chars in %.0f ms",
                 key[:12],
@@ -125,7 +111,7 @@ class DigestService:
             source=source,
             url=url,
         )
-        return Outcome(digest=digest, cached=cached, article=article)
+        return Summarized(digest=digest, cached=cached, article=article)
 
     async def recent(self, chat_id: int, *, hours: float = 24.0) -> list[StoredArticle]:
         return await self.storage.recent_articles(chat_id, utc_now() - timedelta(hours=hours))

@@ -1,4 +1,5 @@
-"""Answering with the articles behind links: fetch, digest, reply with the title linked.
+"""Not a handler: how private chats and /summary answer the articles behind links
+(fetch, digest, reply with the title linked).
 
 Used by private chats (a message that is mostly links) and by ``/summary``
 (``/summary <url>``, or replying to a message with links).  Each link gets
@@ -9,49 +10,23 @@ one link it concerns.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 from telegram import Message
 
 from bot.errors import FetchError
-from bot.handlers.common import reply_html, typing
+from bot.handlers.common import reply_html
 from bot.messages import UiLanguage, error_text
 from bot.messages import text as t
 from bot.render import link_host, render_digest
-from bot.service import SLOW_AFTER
 from bot.services import Services
 from reader.fetch import FetchedPage
 from summarizer import UnsupportedInputError
 
-__all__ = ["answer_links", "typing_while_slow"]
+__all__ = ["answer_links"]
 
 log = logging.getLogger(__name__)
-
-
-@contextlib.asynccontextmanager
-async def typing_while_slow(message: Message, after: float = SLOW_AFTER) -> AsyncIterator[None]:
-    """Show "typing…" in ``message``'s chat if the block takes longer than ``after`` seconds.
-
-    Fetching a page or downloading a file can take seconds; a quick one is
-    not worth an extra request.  Failing to show it is not the block's failure.
-    """
-    show = typing(message)
-
-    async def later() -> None:
-        await asyncio.sleep(after)
-        with contextlib.suppress(Exception):
-            await show()
-
-    task = asyncio.create_task(later())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def answer_links(
@@ -72,7 +47,7 @@ async def answer_links(
     if not urls:
         await reply_html(message, t("links_none", lang), reply_to=target)
         return
-    async with typing_while_slow(message):
+    async with svc.typing.while_slow(message):
         results = await svc.links.read_all(urls)
     # each link is answered on its own: one that fails (even a failed reply) must not
     # cost the others theirs; the first reply failure is raised at the end for on_error
@@ -101,15 +76,15 @@ async def _answer_one(
         await reply_html(message, failed + error_text(result, lang), reply_to=target)
         return
     try:
-        outcome = await svc.digests.digest(
-            result.text,
-            chat_id=message.chat_id,
-            message_id=target,
-            source="link",
-            on_slow=typing(message),
-            title=result.title,
-            url=result.url,
-        )
+        async with svc.typing.while_slow(message):
+            outcome = await svc.summaries.digest(
+                result.text,
+                chat_id=message.chat_id,
+                message_id=target,
+                source="link",
+                title=result.title,
+                url=result.url,
+            )
     except UnsupportedInputError as exc:
         await reply_html(message, failed + error_text(exc, lang), reply_to=target)
         return
