@@ -141,7 +141,7 @@ def _with_units(raw: Iterable[str]) -> Iterator[str]:
             if number[-1] != "." and tok == ".":
                 number += tok
                 continue
-            if number[-1] == "." and _NUMBER.fullmatch(tok):
+            if number[-1] == "." and tok[:1].isdigit() and _NUMBER.fullmatch(tok):
                 number += tok
                 continue
             if number[-1] == ".":  # a full stop after a number, not a decimal point
@@ -157,7 +157,7 @@ def _with_units(raw: Iterable[str]) -> Iterator[str]:
             else:
                 yield number
                 number = ""
-        if _NUMBER.fullmatch(tok):
+        if tok[:1].isdigit() and _NUMBER.fullmatch(tok):  # most tokens are words: no regex
             number = tok
         else:
             yield tok
