@@ -74,7 +74,7 @@ async def test_sigkill_loses_nothing_and_sigterm_stops_cleanly(process: BotProce
 
 # --- the Bot API refuses: one line naming the setting, exit 2, never the token -----------
 
-OTHER_TOKEN = "123456789:AAHrevokedTokenForTests_abcdefghijklmnop"
+OTHER_TOKEN = "7654320:AARevokedTokenForTestsOnly_abcdefghijk"
 
 
 def _assert_no_token(result: subprocess.CompletedProcess[str], token: str) -> None:
