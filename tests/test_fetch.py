@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +24,6 @@ from hypothesis import strategies as st
 
 import reader.guard as guard
 from bot.errors import FetchError
-from reader.errors import FetchReason
 from reader.fetch import fetch_url
 from reader.guard import USER_AGENT, check_url, is_public_address, make_client
 from reader.urls import find_urls, is_article_url, pick_article_urls
@@ -633,10 +631,3 @@ def test_summarizer_and_reader_do_not_import_the_bot() -> None:
         if path.name != "__main__.py":  # the CLI wires reader and summarizer together
             text = path.read_text(encoding="utf-8")
             assert "from reader" not in text and "import reader" not in text, path
-
-
-@pytest.mark.parametrize("reason", typing.get_args(FetchReason))
-def test_every_fetch_reason_has_its_own_message(reason: str) -> None:
-    from bot.messages import MESSAGES
-
-    assert f"fetch_{reason}" in MESSAGES

@@ -10,25 +10,13 @@ from opencc import OpenCC
 
 from bot.errors import FetchError
 from bot.messages import LANGUAGES, MESSAGES, error_text, language_for, text
+from reader.errors import FetchReason
 from summarizer import Reason, UnsupportedInputError
-from summarizer.errors import NotArticleError
+from summarizer.errors import NotArticleError, PageReason
 from tests.fakes.telegram_html import parse_html
 
-FETCH_REASONS = [
-    "blocked_address",
-    "blocked_port",
-    "bad_scheme",
-    "bad_url",
-    "too_large",
-    "timeout",
-    "http_status",
-    "unsupported_type",
-    "too_many_redirects",
-    "network",
-    "not_article",
-    "unreadable",
-]
-PAGE_REASONS = ["verification_page", "login_wall", "paywall", "error_page", "too_little_text"]
+FETCH_REASONS = list(get_args(FetchReason))  # every reason the reader can give
+PAGE_REASONS = list(get_args(PageReason))
 
 
 def fields(template: str) -> set[str]:

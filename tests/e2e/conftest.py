@@ -27,6 +27,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.services import Services
 from tests.e2e.bot_process import BotProcess
+from tests.fakes.article_server import ArticleServer
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 #: Long-poll timeout for tests: short, so nothing waits long on shutdown.
@@ -174,3 +175,10 @@ def process(tmp_path: Path, db_dir: Path) -> Iterator[BotProcess]:
             yield bot
         finally:
             bot.stop()
+
+
+@pytest.fixture
+def site() -> Iterator[ArticleServer]:
+    """The small news site on 127.0.0.1 that the link tests read."""
+    with ArticleServer() as server:
+        yield server

@@ -28,12 +28,6 @@ FREIGHT = "/news/harbor-freight"
 
 
 @pytest.fixture
-def site() -> Iterator[ArticleServer]:
-    with ArticleServer() as server:
-        yield server
-
-
-@pytest.fixture
 def hostile() -> Iterator[HostileServer]:
     html_type = ("Content-Type", "text/html; charset=utf-8")
     routes = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -24,12 +24,6 @@ RETAIL = "/news/pearl-river-retail"
 FREIGHT = "/news/harbor-freight"
 CHIPS = "/news/taichung-chips"
 PAYMENTS = "/news/orchard-payments"
-
-
-@pytest.fixture
-def site() -> Iterator[ArticleServer]:
-    with ArticleServer() as server:
-        yield server
 
 
 @pytest.fixture
