@@ -58,6 +58,12 @@ class Settings:
     fetch_allow_private_networks: bool = False
     #: Days articles (and digest records) are kept before the daily purge deletes them.
     retention_days: int = 30
+    #: Seconds between two fetches of one feed (any value >= 1; tests poll fast).
+    feed_poll_seconds: int = 900
+    #: Feeds one chat may follow.
+    feed_max_per_chat: int = 100
+    #: Item pages fetched at once during a feed round.
+    feed_fetch_concurrency: int = 4
 
     @property
     def use_webhook(self) -> bool:
@@ -119,6 +125,23 @@ def load_settings(
             1,
             3650,
             "a whole number of days",
+        ),
+        feed_poll_seconds=_whole(
+            "FEED_POLL_SECONDS",
+            env.get("FEED_POLL_SECONDS", "900"),
+            1,
+            7 * 24 * 3600,
+            "a whole number of seconds",
+        ),
+        feed_max_per_chat=_whole(
+            "FEED_MAX_PER_CHAT", env.get("FEED_MAX_PER_CHAT", "100"), 1, 10_000, "a whole number"
+        ),
+        feed_fetch_concurrency=_whole(
+            "FEED_FETCH_CONCURRENCY",
+            env.get("FEED_FETCH_CONCURRENCY", "4"),
+            1,
+            64,
+            "a whole number",
         ),
     )
 

@@ -87,4 +87,48 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX delivery_articles_by_article ON delivery_articles (article_id);
     """,
+    # 4: feeds (one row per distinct URL, polled once however many chats follow it), which
+    # chats follow which feed, every item a feed has shown (so none is delivered twice), and
+    # the feed an article came from
+    """
+    CREATE TABLE feeds (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        url            TEXT NOT NULL UNIQUE,
+        title          TEXT,
+        site_url       TEXT,
+        etag           TEXT,
+        last_modified  TEXT,
+        next_poll_at   TEXT NOT NULL,
+        lease_until    TEXT,
+        primed         INTEGER NOT NULL DEFAULT 0,
+        last_ok_at     TEXT,
+        last_error     TEXT,
+        failures       INTEGER NOT NULL DEFAULT 0,
+        failing_since  TEXT,
+        failing        INTEGER NOT NULL DEFAULT 0,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE INDEX feeds_due ON feeds (next_poll_at);
+    CREATE TABLE chat_feeds (
+        chat_id           INTEGER NOT NULL,
+        feed_id           INTEGER NOT NULL,
+        added_at          TEXT NOT NULL,
+        failing_notified  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (chat_id, feed_id)
+    );
+    CREATE INDEX chat_feeds_by_feed ON chat_feeds (feed_id);
+    CREATE TABLE feed_items (
+        feed_id        INTEGER NOT NULL,
+        item_key       TEXT NOT NULL,
+        url            TEXT,
+        title          TEXT,
+        published_at   TEXT,
+        text_hash      TEXT,
+        first_seen_at  TEXT NOT NULL,
+        last_seen_at   TEXT NOT NULL,
+        PRIMARY KEY (feed_id, item_key)
+    );
+    ALTER TABLE articles ADD COLUMN origin TEXT;
+    """,
 )
