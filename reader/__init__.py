@@ -5,6 +5,8 @@
 - :mod:`reader.fetch`: the HTTP fetcher (size cap on decoded bytes, redirects
   checked hop by hop, one deadline), on :mod:`reader.guard` (the SSRF guard) and
   :mod:`reader.body` (content codings); :mod:`reader.urls`: link heuristics;
+- :mod:`reader.feeds` (RSS/Atom, :mod:`reader.jsonfeed`), :mod:`reader.feedfetch`
+  (conditional feed fetching) and :mod:`reader.opml`: news feeds;
 - :mod:`reader.settings`: ``FETCH_ALLOW_PRIVATE_NETWORKS``.
 
 It knows nothing of Telegram or storage; the summarizer does not import it.
@@ -12,6 +14,6 @@ It knows nothing of Telegram or storage; the summarizer does not import it.
 
 from __future__ import annotations
 
-from reader.errors import FetchError, ReaderError, SettingError
+from reader.errors import FeedError, FetchError, ReaderError, SettingError
 
-__all__ = ["FetchError", "ReaderError", "SettingError"]
+__all__ = ["FeedError", "FetchError", "ReaderError", "SettingError"]

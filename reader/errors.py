@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["FetchError", "FetchReason", "ReaderError", "SettingError"]
+__all__ = ["FeedError", "FeedReason", "FetchError", "FetchReason", "ReaderError", "SettingError"]
 
 
 class ReaderError(Exception):
@@ -46,9 +46,36 @@ class FetchError(ReaderError):
     ``detail`` refines it: the HTTP status for ``http_status``, the
     :data:`summarizer.errors.PageReason` for ``not_article`` (e.g.
     ``verification_page``), the document reason for ``unreadable``.
+    ``retry_after`` (seconds) is set for HTTP 429/503 answers that say when
+    to come back (``Retry-After``), so a poller can wait that long.
     """
 
-    def __init__(self, reason: FetchReason, message: str, *, detail: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: FetchReason,
+        message: str,
+        *,
+        detail: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason: FetchReason = reason
         self.detail = detail
+        self.retry_after = retry_after
+
+
+#: Why bytes (or a page) gave no feed; ``bot.messages`` words each for people.
+#: ``not_feed``: not RSS/Atom/JSON Feed at all; ``unreadable``: a feed too broken to
+#: read; ``no_feed``: an HTML page that announces none; ``not_opml``: not an OPML file.
+FeedReason = Literal["not_feed", "unreadable", "no_feed", "not_opml"]
+
+
+class FeedError(ReaderError):
+    """Bytes that should have been a feed (or an OPML list of feeds) were not.
+
+    Fetching errors stay :class:`FetchError`; this is about what came back.
+    """
+
+    def __init__(self, reason: FeedReason, message: str) -> None:
+        super().__init__(message)
+        self.reason: FeedReason = reason

@@ -21,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import dataclasses
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,7 +45,15 @@ from reader.guard import (
 from reader.isolate import read_in_worker
 from summarizer.errors import NotArticleError, UnsupportedInputError
 
-__all__ = ["MAX_FETCH_BYTES", "MAX_REDIRECTS", "FetchedPage", "fetch_url"]
+__all__ = [
+    "MAX_FETCH_BYTES",
+    "MAX_REDIRECTS",
+    "Answer",
+    "FetchedPage",
+    "Screen",
+    "fetch_url",
+    "guarded_get",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +90,36 @@ class FetchedPage:
 
 
 @dataclass(frozen=True, slots=True)
-class _Download:
-    url: httpx.URL
-    mime: str
-    charset: str | None
-    kind: Kind
-    body: bytes
+class Answer:
+    """The final (non-redirect) answer of a guarded GET, its body decoded and capped."""
+
+    url: httpx.URL  # after redirects
+    status: int
+    headers: httpx.Headers
+    mime: str  # "" if the server sent no Content-Type
+    charset: str | None  # the declared charset, if Python can decode with it
+    body: bytes  # b"" when the screen skipped it (a 304)
+    redirects: tuple[int, ...]  # the status of every redirect hop followed, in order
+
+
+#: Looks at an answer before its body is read: raises :class:`FetchError` to
+#: refuse it (a status, a content type), returns ``False`` to skip the body.
+Screen = Callable[[httpx.Response], bool]
+
+
+def _mime(response: httpx.Response) -> str:
+    return response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _page_screen(response: httpx.Response) -> bool:
+    """Pages, text and PDFs with a 2xx status (what :func:`fetch_url` reads)."""
+    status = response.status_code
+    if status >= 300:
+        raise FetchError("http_status", f"the site answered HTTP {status}", detail=str(status))
+    mime = _mime(response)
+    if mime and mime not in _KIND_BY_TYPE and not mime.endswith("octet-stream"):
+        raise FetchError("unsupported_type", f"the link is {mime}, not a page", detail=mime)
+    return True
 
 
 def _kind(content_type: str, head: bytes) -> Kind | None:
@@ -129,12 +163,14 @@ async def _hop(
     client: httpx.AsyncClient,
     url: httpx.URL,
     *,
+    headers: Mapping[str, str],
     allow_private: bool,
     max_bytes: int,
     last: bool,
-) -> _Download | httpx.URL:
-    """One request: the download, or where the site redirects to (already vetted)."""
-    request = client.build_request("GET", url, headers=HEADERS)
+    screen: Screen,
+) -> Answer | tuple[httpx.URL, int]:
+    """One request: the answer, or where the site redirects to (already vetted) and how."""
+    request = client.build_request("GET", url, headers=headers)
     response = await client.send(request, stream=True)
     try:
         check_peer(response, allow_private)
@@ -146,42 +182,40 @@ async def _hop(
                 raise FetchError("too_many_redirects", "the link redirects too many times")
             target = _redirect_target(response, location, allow_private)
             log.debug("redirect %d: %s -> %s", status, for_log(response.url), for_log(target))
-            return target
-        if status >= 300:
-            raise FetchError("http_status", f"the site answered HTTP {status}", detail=str(status))
-        content_type = response.headers.get("content-type", "")
-        mime = content_type.split(";", 1)[0].strip().lower()
-        if mime and mime not in _KIND_BY_TYPE and not mime.endswith("octet-stream"):
-            raise FetchError("unsupported_type", f"the link is {mime}, not a page", detail=mime)
-        body = await read_body(response, max_bytes)
-        kind = _kind(content_type, body[:1024])
-        if kind is None:
-            raise FetchError(
-                "unsupported_type", "the link is not a page or a PDF", detail=mime or None
-            )
-        return _Download(response.url, mime or kind, _charset(response), kind, body)
+            return target, status
+        body = await read_body(response, max_bytes) if screen(response) else b""
+        mime, charset = _mime(response), _charset(response)
+        return Answer(response.url, status, response.headers, mime, charset, body, ())
     finally:
         with contextlib.suppress(Exception):  # closing a broken stream must not mask why
             await response.aclose()
 
 
-async def _download(
+async def _follow(
     client: httpx.AsyncClient,
     url: httpx.URL,
     *,
+    headers: Mapping[str, str],
     allow_private: bool,
     max_bytes: int,
     max_redirects: int,
-) -> _Download:
-    """Follow redirects hop by hop (each target vetted), translating transport errors."""
+    screen: Screen,
+) -> Answer:
+    """Follow redirects hop by hop (each target vetted, loops refused), translating errors."""
+    # A site may redirect a link to itself once, setting a cookie on the way (the
+    # client keeps it); the third visit of one URL is a loop, whatever the hop limit.
+    visits = {str(url): 1}
+    statuses: list[int] = []
     for hop in range(max_redirects + 1):
         try:
             got = await _hop(
                 client,
                 url,
+                headers=headers,
                 allow_private=allow_private,
                 max_bytes=max_bytes,
                 last=hop == max_redirects,
+                screen=screen,
             )
         except httpx.TimeoutException as exc:
             raise FetchError("timeout", "the site did not answer in time") from exc
@@ -197,10 +231,62 @@ async def _download(
             # broken chunked framing, malformed status lines or headers
             why = type(exc).__name__
             raise FetchError("network", f"the site's answer broke off ({why})", detail=why) from exc
-        if isinstance(got, _Download):
-            return got
-        url = got
+        if isinstance(got, Answer):
+            return dataclasses.replace(got, redirects=tuple(statuses))
+        url, status = got
+        statuses.append(status)
+        visits[str(url)] = visits.get(str(url), 0) + 1
+        if visits[str(url)] > 2:
+            raise FetchError("too_many_redirects", "the link redirects in a loop")
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def guarded_get(
+    url: str,
+    *,
+    allow_private: bool = False,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = MAX_FETCH_BYTES,
+    max_redirects: int = MAX_REDIRECTS,
+    headers: Mapping[str, str] = HEADERS,
+    screen: Screen = _page_screen,
+) -> Answer:
+    """GET a link through the SSRF guard, or raise :class:`FetchError` (and nothing else).
+
+    The download half of :func:`fetch_url`, shared with :mod:`reader.feedfetch`:
+    ``timeout`` bounds the whole download (DNS, connects, redirects, body),
+    each redirect hop is vetted and a loop is refused, ``max_bytes`` caps the
+    decoded body, and ``screen`` decides which answers are wanted.
+    """
+    target = check_url(url, allow_private=allow_private)
+    own = client is None
+    http = make_client(allow_private=allow_private, timeout=timeout) if client is None else client
+    try:
+        async with asyncio.timeout(timeout):
+            return await _follow(
+                http,
+                target,
+                headers=headers,
+                allow_private=allow_private,
+                max_bytes=max_bytes,
+                max_redirects=max_redirects,
+                screen=screen,
+            )
+    except TimeoutError as exc:
+        log.info("fetch timed out: %s", for_log(target))
+        raise FetchError("timeout", f"the page did not load within {timeout:g} s") from exc
+    except FetchError as exc:
+        log.info("fetch refused (%s): %s", exc.reason, for_log(target))
+        raise
+    except Exception as exc:  # whatever else broke is this link's failure, not the caller's
+        log.warning("fetch failed on %s", for_log(target), exc_info=True)
+        why = type(exc).__name__
+        raise FetchError("network", f"the page could not be loaded ({why})", detail=why) from exc
+    finally:
+        if own:
+            with contextlib.suppress(Exception):
+                await http.aclose()
 
 
 def _extract(kind: Kind, body: bytes, charset: str | None, url: str) -> Page:
@@ -226,19 +312,19 @@ def _extract(kind: Kind, body: bytes, charset: str | None, url: str) -> Page:
     return ensure_article(page)
 
 
-async def _article(got: _Download) -> Page:
+async def _article(got: Answer, kind: Kind) -> Page:
     """The article in a download, or :class:`FetchError` (whatever the parser raised)."""
     final = str(got.url)
     try:
-        return await asyncio.to_thread(_extract, got.kind, got.body, got.charset, final)
+        return await asyncio.to_thread(_extract, kind, got.body, got.charset, final)
     except NotArticleError as exc:
         log.info("not an article (%s): %s", exc.reason, for_log(final))
         raise FetchError("not_article", str(exc), detail=exc.reason) from exc
     except UnsupportedInputError as exc:
         raise FetchError("unreadable", str(exc), detail=exc.reason) from exc
     except Exception as exc:  # a parser tripping on a hostile page fails this link only
-        log.warning("extraction failed on %s (%s)", for_log(final), got.kind, exc_info=True)
-        raise FetchError("unreadable", f"the {got.kind} could not be read") from exc
+        log.warning("extraction failed on %s (%s)", for_log(final), kind, exc_info=True)
+        raise FetchError("unreadable", f"the {kind} could not be read") from exc
 
 
 async def fetch_url(
@@ -265,32 +351,20 @@ async def fetch_url(
     known: an :data:`~summarizer.errors.Reason`, e.g. a PDF with no text
     layer; also corrupt compressed data).
     """
-    target = check_url(url, allow_private=allow_private)
-    own = client is None
-    http = make_client(allow_private=allow_private, timeout=timeout) if client is None else client
-    try:
-        async with asyncio.timeout(timeout):
-            got = await _download(
-                http,
-                target,
-                allow_private=allow_private,
-                max_bytes=max_bytes,
-                max_redirects=max_redirects,
-            )
-    except TimeoutError as exc:
-        log.info("fetch timed out: %s", for_log(target))
-        raise FetchError("timeout", f"the page did not load within {timeout:g} s") from exc
-    except FetchError as exc:
-        log.info("fetch refused (%s): %s", exc.reason, for_log(target))
-        raise
-    except Exception as exc:  # whatever else broke is this link's failure, not the caller's
-        log.warning("fetch failed on %s", for_log(target), exc_info=True)
-        why = type(exc).__name__
-        raise FetchError("network", f"the page could not be loaded ({why})", detail=why) from exc
-    finally:
-        if own:
-            with contextlib.suppress(Exception):
-                await http.aclose()
-    page = await _article(got)
-    log.info("fetched %s: %s, %d bytes", for_log(got.url), got.mime, len(got.body))
-    return FetchedPage(str(got.url), got.mime, got.body, page)
+    got = await guarded_get(
+        url,
+        allow_private=allow_private,
+        client=client,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+    )
+    kind = _kind(got.mime, got.body[:1024])
+    if kind is None:
+        log.info("fetch refused (unsupported_type): %s", for_log(got.url))
+        raise FetchError(
+            "unsupported_type", "the link is not a page or a PDF", detail=got.mime or None
+        )
+    page = await _article(got, kind)
+    log.info("fetched %s: %s, %d bytes", for_log(got.url), got.mime or kind, len(got.body))
+    return FetchedPage(str(got.url), got.mime or kind, got.body, page)

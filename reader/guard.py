@@ -15,6 +15,11 @@ Anyone can send the bot a link, so:
 ``allow_private=True`` (``FETCH_ALLOW_PRIVATE_NETWORKS=true``, read by
 :mod:`reader.settings`) lifts the address check for self-hosted intranets and
 the tests; nothing else.
+
+What lies *under* the check is a :class:`Network` (name resolution and the
+socket layer), passed to :func:`make_client`: the system's DNS and sockets by
+default, a fake internet in tests (host names that resolve to public addresses
+served on 127.0.0.1), so the policy itself is tested unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import re
 import socket
 import ssl
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import httpcore
 import httpx
@@ -40,11 +47,14 @@ __all__ = [
     "USER_AGENT",
     "GuardedBackend",
     "IPAddress",
+    "Network",
+    "Resolver",
     "check_peer",
     "check_url",
     "for_log",
     "is_public_address",
     "make_client",
+    "resolve_host",
 ]
 
 DEFAULT_TIMEOUT = 10.0
@@ -95,8 +105,17 @@ def _allowed(ip: IPAddress, allow_private: bool) -> bool:
     return allow_private or is_public_address(ip)
 
 
-async def _resolve(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, in the resolver's order (tests replace this)."""
+class Resolver(Protocol):
+    """The addresses a host name resolves to, in the resolver's order (an IP: itself).
+
+    Raises :class:`OSError` for a name that does not resolve.
+    """
+
+    async def __call__(self, host: str, port: int) -> list[str]: ...
+
+
+async def resolve_host(host: str, port: int) -> list[str]:
+    """The system resolver (``getaddrinfo``), each address once; an IP literal is itself."""
     try:
         return [str(ipaddress.ip_address(host))]
     except ValueError:
@@ -111,6 +130,22 @@ async def _resolve(host: str, port: int) -> list[str]:
     return seen
 
 
+def _sockets() -> httpcore.AsyncNetworkBackend:
+    return httpcore.AnyIOBackend()
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """What the guard stands on: how names resolve and how a vetted address is dialled.
+
+    The defaults are the system's; a test passes its own (the address check
+    between the two is the same either way).
+    """
+
+    resolve: Resolver = resolve_host
+    sockets: httpcore.AsyncNetworkBackend = field(default_factory=_sockets)
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolve, vet every address, then connect to a vetted address only.
 
@@ -118,11 +153,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     rebinding: the address checked is the address connected to.
     """
 
-    def __init__(
-        self, *, allow_private: bool = False, inner: httpcore.AsyncNetworkBackend | None = None
-    ) -> None:
+    def __init__(self, *, allow_private: bool = False, network: Network | None = None) -> None:
+        network = network if network is not None else Network()
         self._allow_private = allow_private
-        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
+        self._resolve = network.resolve
+        self._inner = network.sockets
 
     async def connect_tcp(
         self,
@@ -133,7 +168,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            addresses = await _resolve(host, port)
+            addresses = await self._resolve(host, port)
         except (OSError, UnicodeError) as exc:  # UnicodeError: a name IDNA cannot encode
             raise httpcore.ConnectError(f"cannot resolve the host ({exc})") from exc
         if not addresses:
@@ -203,28 +238,32 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
             response.extensions = {**response.extensions, LOCATION: locations[0]}
         return response
 
-    def __init__(self, *, allow_private: bool) -> None:
+    def __init__(self, *, allow_private: bool, network: Network | None) -> None:
         super().__init__(verify=_ssl_context(), trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=_ssl_context(),
             max_connections=10,
             max_keepalive_connections=5,
             keepalive_expiry=5.0,
-            network_backend=GuardedBackend(allow_private=allow_private),
+            network_backend=GuardedBackend(allow_private=allow_private, network=network),
         )
 
 
 def make_client(
-    *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT
+    *,
+    allow_private: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    network: Network | None = None,
 ) -> httpx.AsyncClient:
     """An :class:`httpx.AsyncClient` whose every connection is address-checked.
 
     No environment proxies (a proxy would be the only address checked), no
     automatic redirects (:func:`reader.fetch.fetch_url` checks each hop).  A
     long-running bot may keep one and pass it to :func:`~reader.fetch.fetch_url`.
+    ``network`` is what lies under the check (default: the system's DNS and sockets).
     """
     return httpx.AsyncClient(
-        transport=_GuardedTransport(allow_private=allow_private),
+        transport=_GuardedTransport(allow_private=allow_private, network=network),
         headers=HEADERS,
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
