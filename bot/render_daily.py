@@ -3,14 +3,14 @@
 What goes in (filtering, merging, ranking, grouping) is decided by
 :func:`summarizer.compose`; this module only words and lays it out: a heading
 (the date in the chat's zone for the daily digest, "the last 24 hours" for
-``/summary`` alone), one block per platform (``#DingTalk · 2``),
-one line per story (its gist, linked to the original message where Telegram
-has a link, ``×2`` when merged).  A digest longer than one message is split
-between lines, never inside a tag, and each part stays within Telegram's
-4096 UTF-16 units as Telegram counts them (after entity parsing).  One line
-is never longer than a message: a gist (or platform name) too long for one,
-say a stored title of thousands of emoji, is clipped (as plain text, before
-escaping, so no entity, tag or surrogate pair is cut), and a digest is
+``/summary`` alone), one block per platform (``#DingTalk · 2``), one line per
+story (its gist, linked to the original message where Telegram has a link,
+then the feed it came from, ``×2`` when merged). A digest longer than one
+message is split between lines, never inside a tag, and each part stays within
+Telegram's 4096 UTF-16 units as Telegram counts them (after entity parsing).
+One line is never longer than a message: a gist (or platform name) too long
+for one, say a stored title of thousands of emoji, is clipped (as plain text,
+before escaping, so no entity, tag or surrogate pair is cut), and a digest is
 always deliverable.
 """
 
@@ -42,6 +42,10 @@ EXTRA_LINKS = 3
 GIST_MAX = 300
 #: A platform name's most characters in a group heading.
 TAG_NAME_MAX = 64
+#: Feed names shown after a gist (a story merged from more feeds names the first ones),
+#: each clipped to this many UTF-16 units.
+ORIGINS_SHOWN = 2
+ORIGIN_MAX = 40
 
 
 def format_date(day: date, lang: UiLanguage) -> str:
@@ -81,10 +85,24 @@ def _link(url: str, label: str) -> str:
     return f'<a href="{html.escape(clean_text(url), quote=True)}">{label}</a>'
 
 
+def _origins(entry: Entry) -> str:
+    """`` · 36氪, 虎嗅``: the feeds a story came from (a feed title is untrusted: escaped)."""
+    names = [
+        clip_text(" ".join(clean_text(name).split()), ORIGIN_MAX)
+        for name in entry.origins[:ORIGINS_SHOWN]
+    ]
+    names = [name for name in names if name]
+    if not names:
+        return ""
+    return " · <i>" + html.escape(", ".join(names), quote=False) + "</i>"
+
+
 def _entry_line(entry: Entry, gist: str, *, extras: bool = True) -> str:
     """The story's line; ``gist`` is plain text (escaped here)."""
     shown = html.escape(gist, quote=False)
     line = "• " + (_link(entry.links[0], shown) if entry.links else shown)
+    if extras:
+        line += _origins(entry)
     if entry.count > 1:
         line += f" ×{entry.count}"
         extra = entry.links[1 : 1 + EXTRA_LINKS] if extras else ()

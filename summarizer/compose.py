@@ -101,6 +101,8 @@ class DailyItem:
     text: str
     received_at: datetime
     link: str | None = None
+    #: Where it came from when not the chat itself (a feed's title), shown beside the gist.
+    origin: str | None = None
 
     def __post_init__(self) -> None:
         if self.received_at.tzinfo is None or self.received_at.utcoffset() is None:
@@ -112,7 +114,8 @@ class Entry:
     """One story: possibly several articles merged.
 
     ``links`` and ``keys`` cover every merged article, oldest first; ``tags``
-    are the union of their tags, most salient first.
+    are the union of their tags, most salient first; ``origins`` the distinct
+    origins (feed titles) of the merged articles that have one, oldest first.
     """
 
     gist: str
@@ -121,6 +124,7 @@ class Entry:
     keys: tuple[str, ...]
     score: float
     tags: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +421,7 @@ def _entry(members: list[DailyItem], t_min: float, t_span: float) -> Entry:
         + 0.25 * recency
     )
     links = tuple(dict.fromkeys(it.link for it in members if it.link))
+    origins = tuple(dict.fromkeys(it.origin for it in members if it.origin))
     return Entry(
         gist=gist(rep.digest),
         count=len(members),
@@ -424,6 +429,7 @@ def _entry(members: list[DailyItem], t_min: float, t_span: float) -> Entry:
         keys=tuple(it.key for it in members),
         score=round(score, 6),
         tags=tags,
+        origins=origins,
     )
 
 
