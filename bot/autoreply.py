@@ -1,33 +1,40 @@
-"""The ``/auto`` rate limit: at most one automatic summary per group per interval."""
+"""The ``/auto`` rate limit: at most one automatic summary per group per interval.
+
+The last reply's time lives in the database (:mod:`bot.storage.limits`), so
+the limit holds across restarts and across instances sharing one database.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.storage import Storage, utc_now
 
 __all__ = ["AUTO_REPLY_INTERVAL", "AutoReplyGate"]
 
-#: Seconds between two automatic summaries in one group (``/auto on``).
-AUTO_REPLY_INTERVAL = 60.0
+#: Time between two automatic summaries in one group (``/auto on``).
+AUTO_REPLY_INTERVAL = timedelta(seconds=60)
+_KIND = "auto_reply"
 
 
 class AutoReplyGate:
-    """Remembers each group's last automatic reply (in memory; ``clock`` is injectable)."""
+    """One automatic reply per group per ``interval``; ``clock`` (aware UTC) is injectable."""
 
     def __init__(
-        self, interval: float = AUTO_REPLY_INTERVAL, clock: Callable[[], float] = time.monotonic
+        self,
+        storage: Storage,
+        interval: timedelta = AUTO_REPLY_INTERVAL,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self.storage = storage
         self.interval = interval
         self.clock = clock
-        self._last: dict[int, float] = {}
 
-    def allow(self, chat_id: int) -> bool:
-        now = self.clock()
-        last = self._last.get(chat_id)
-        if last is not None and now - last < self.interval:
-            return False
-        self._last[chat_id] = now
-        return True
+    async def allow(self, chat_id: int) -> bool:
+        """Take the group's slot if the last automatic reply is ``interval`` old or more."""
+        return await self.storage.take_slot(chat_id, _KIND, self.interval, now=self.clock())
 
-    def forget(self, chat_id: int) -> None:
-        self._last.pop(chat_id, None)
+    async def forget(self, chat_id: int) -> None:
+        """The next automatic reply in the group is allowed at once."""
+        await self.storage.release_slots(chat_id, _KIND)

@@ -13,6 +13,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.autoreply import AutoReplyGate
 from bot.daily import (
+    LEASE,
     DailyDigests,
     daily_items,
     last_occurrence,
@@ -87,14 +88,44 @@ def test_last_occurrence_is_at_or_before_now() -> None:
     assert next_occurrence(now, time(8, 0), shanghai).day == 11
 
 
-def test_auto_reply_gate_allows_one_reply_per_interval_per_chat() -> None:
-    clock = [100.0]
-    gate = AutoReplyGate(60.0, clock=lambda: clock[0])
-    assert gate.allow(1) and not gate.allow(1) and gate.allow(2)
-    clock[0] += 59.9
-    assert not gate.allow(1)
-    clock[0] += 0.2
-    assert gate.allow(1)
+async def test_auto_reply_gate_allows_one_reply_per_interval_per_chat(tmp_path: Path) -> None:
+    now = [datetime(2025, 3, 10, 12, 0, tzinfo=UTC)]
+
+    def clock() -> datetime:
+        return now[0]
+
+    storage = await Storage.connect(tmp_path / "gate.sqlite3")
+    try:
+        gate = AutoReplyGate(storage, timedelta(seconds=60), clock=clock)
+        assert await gate.allow(1) and not await gate.allow(1) and await gate.allow(2)
+        now[0] += timedelta(seconds=59)
+        assert not await gate.allow(1)
+        now[0] += timedelta(seconds=1)
+        assert await gate.allow(1)
+        await gate.forget(1)
+        assert await gate.allow(1)  # forgotten: allowed at once
+        # the limit is in the file: a second gate (another instance, a restart) honours it
+        other = AutoReplyGate(await Storage.connect(tmp_path / "gate.sqlite3"), clock=clock)
+        try:
+            assert not await other.allow(1)
+        finally:
+            await other.storage.close()
+    finally:
+        await storage.close()
+
+
+async def test_each_update_id_is_claimed_once_and_pruned_after_a_day(tmp_path: Path) -> None:
+    now = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+    storage = await Storage.connect(tmp_path / "updates.sqlite3")
+    try:
+        assert await storage.claim_update(7, now=now)
+        assert not await storage.claim_update(7, now=now)
+        assert await storage.claim_update(8, now=now + timedelta(hours=23))
+        assert await storage.prune_seen_updates(now=now + timedelta(hours=25)) == 1
+        assert await storage.claim_update(7, now=now)  # forgotten after a day
+        assert not await storage.claim_update(8, now=now)
+    finally:
+        await storage.close()
 
 
 class Sender:
@@ -159,7 +190,12 @@ async def test_a_crash_before_a_part_is_accepted_resends_nothing_twice(storage: 
     [claimed] = await storage.unfinished_deliveries()
     assert len(claimed.sent_ids) == 1 and len(claimed.parts) >= 3
     resumed = Sender()
-    done = (await digests(storage, resumed).deliver(CHAT, NOW.date())).delivery
+    later = digests(storage, resumed)
+    assert (await later.deliver(CHAT, NOW.date())).delivery == claimed  # leased: left alone
+    assert resumed.sent == []
+    later.clock = lambda: NOW + LEASE  # the dead sender's lease ran out
+    assert (await later.run_due()).resumed == 1
+    done = await storage.delivery(CHAT, NOW.date().isoformat())
     assert done is not None and done.status == "sent"
     assert sender.sent + resumed.sent == list(claimed.parts)  # each part exactly once
 
@@ -172,7 +208,9 @@ async def test_the_one_window_a_part_accepted_but_not_recorded_is_sent_again(
     with pytest.raises(Crash):
         await digests(storage, sender).deliver(CHAT, NOW.date())
     resumed = Sender()
-    await digests(storage, resumed).deliver(CHAT, NOW.date())
+    later = digests(storage, resumed)
+    later.clock = lambda: NOW + LEASE
+    await later.deliver(CHAT, NOW.date())
     parts = list((await storage.delivery(CHAT, NOW.date().isoformat())).parts)  # type: ignore[union-attr]
     assert sender.sent == parts[:2] and resumed.sent == parts[1:]  # part 2 twice: documented
 
@@ -263,34 +301,55 @@ async def test_roll_up_covers_the_last_24_hours_delivered_or_not_without_filters
     assert (await s.roll_up(CHAT, "en")).parts == ()  # nothing in the window: no parts
 
 
-async def test_a_failed_send_is_retried_with_the_servers_wait_then_given_up_for_now(
+async def test_a_failed_send_is_retried_with_the_servers_wait_then_less_and_less_often(
     storage: Storage,
 ) -> None:
+    now = [NOW]
     sender = Sender()
     sender.fail_at, sender.error = 1, SendFailed("Too Many Requests", retry_after=7.0)
     s = digests(storage, sender)
+    s.clock = lambda: now[0]
     first = await s.deliver(CHAT, NOW.date())
     assert first.retry_in == 7.0 and not first.gone  # the server's own wait
     assert first.delivery is not None and first.delivery.status == "sending"
+    assert first.delivery.lease_until == NOW + timedelta(seconds=7)  # held until the retry
+    assert (await s.deliver(CHAT, NOW.date())).retry_in is None  # not due yet: not tried
     sender.error = SendFailed("Bad Gateway")
-    waits = [(await s.deliver(CHAT, NOW.date())).retry_in for _ in range(3)]
-    assert waits == [300.0, 900.0, None]  # the delays left, then resumed at the next start
+    waits = []
+    for _ in range(4):
+        delivery = await storage.delivery(CHAT, NOW.date().isoformat())
+        assert delivery is not None and delivery.lease_until is not None
+        now[0] = delivery.lease_until  # the retry is due: the tick takes it
+        await s.run_due()
+        retried = await storage.delivery(CHAT, NOW.date().isoformat())
+        assert retried is not None and retried.lease_until is not None
+        waits.append((retried.lease_until - now[0]).total_seconds())
+    assert waits == [300.0, 900.0, 3600.0, 3600.0]  # the delays left, then hourly
     assert len(sender.sent) == 1  # nothing sent twice meanwhile
     sender.fail_at = None
-    done = (await s.deliver(CHAT, NOW.date())).delivery
-    assert done is not None and done.status == "sent"
+    now[0] += timedelta(hours=1)
+    await s.run_due()
+    done = await storage.delivery(CHAT, NOW.date().isoformat())
+    assert done is not None and done.status == "sent" and done.attempts == 5
     assert sender.sent == list(done.parts)
 
 
-async def test_unfinished_and_missed_digests_are_listed_for_start_up(storage: Storage) -> None:
-    s = digests(storage, Sender())
-    assert await s.missed() == [(CHAT, NOW.date())]  # 08:00 passed 4 h ago, after subscribing
+async def test_start_up_resumes_what_a_crash_left_and_sends_what_was_missed(
+    storage: Storage,
+) -> None:
+    # the chat subscribed yesterday for 08:00 UTC; it is 12:00: within the catch-up window
+    assert await storage.next_due_at(CHAT) is None  # stored without a due time
     crashing = Sender()
     crashing.fail_at, crashing.error = 1, Crash()
     with pytest.raises(Crash):
-        await digests(storage, crashing).deliver(CHAT, NOW.date())
-    assert await s.unfinished() == [(CHAT, NOW.date())]
-    assert await s.missed() == []  # claimed: it is resumed, not sent again from scratch
+        await digests(storage, crashing).start_up()  # the missed digest: part 1, then a crash
+    claimed = await storage.delivery(CHAT, NOW.date().isoformat())
+    assert claimed is not None and claimed.status == "sending" and claimed.lease_until
+    assert await storage.next_due_at(CHAT) == NOW + timedelta(hours=20)  # tomorrow 08:00
+    restarted = Sender()
+    ran = await digests(storage, restarted).start_up()  # SQLite: the dead run's lease is freed
+    assert (ran.resumed, ran.delivered) == (1, 0)  # resumed, not sent again from scratch
+    assert crashing.sent + restarted.sent == list(claimed.parts)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""Storage: migrations, WAL, articles per chat, and durability when the process is killed."""
+"""Storage: migrations, WAL, articles per chat, and durability when the process is killed.
+
+Tests taking ``storage_target`` run on both engines (SQLite, then PostgreSQL);
+the rest are about SQLite's file (WAL, a killed process, an old file upgraded).
+"""
 
 from __future__ import annotations
 
@@ -40,15 +44,15 @@ async def test_new_database_is_migrated_in_wal_mode(tmp_path: Path) -> None:
     assert {"chats", "users", "articles"} <= tables
 
 
-async def test_reopening_runs_no_migration_twice(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
+async def test_reopening_runs_no_migration_twice(storage_target: str | Path) -> None:
+    path = storage_target
     await (await Storage.connect(path)).close()
     store = await Storage.connect(path)  # would fail with "table chats already exists"
     await store.close()
 
 
-async def test_a_later_migration_is_applied_to_an_old_database(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
+async def test_a_later_migration_is_applied_to_an_old_database(storage_target: str | Path) -> None:
+    path = storage_target
     await (await Storage.connect(path)).close()
     extra = "CREATE TABLE later_feature (chat_id INTEGER PRIMARY KEY, hour INTEGER NOT NULL);"
     store = await Storage.connect(path, migrations=(*MIGRATIONS, extra))
@@ -79,8 +83,10 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
         await Storage.connect(path)
 
 
-async def test_articles_are_stored_once_per_chat_and_shared_by_hash(tmp_path: Path) -> None:
-    store = await Storage.connect(tmp_path / "bot.sqlite3")
+async def test_articles_are_stored_once_per_chat_and_shared_by_hash(
+    storage_target: str | Path,
+) -> None:
+    store = await Storage.connect(storage_target)
     try:
         first = await store.add_article(
             chat_id=1, message_id=10, text_hash="h1", text="文", digest=DIGEST, source="private"
@@ -97,8 +103,8 @@ async def test_articles_are_stored_once_per_chat_and_shared_by_hash(tmp_path: Pa
         await store.close()
 
 
-async def test_recent_articles_window_order_and_limit(tmp_path: Path) -> None:
-    store = await Storage.connect(tmp_path / "bot.sqlite3")
+async def test_recent_articles_window_order_and_limit(storage_target: str | Path) -> None:
+    store = await Storage.connect(storage_target)
     now = utc_now()
     try:
         for i, hours_ago in enumerate([30, 5, 3, 1]):
@@ -127,8 +133,8 @@ async def test_recent_articles_window_order_and_limit(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_chats_and_users(tmp_path: Path) -> None:
-    store = await Storage.connect(tmp_path / "bot.sqlite3")
+async def test_chats_and_users(storage_target: str | Path) -> None:
+    store = await Storage.connect(storage_target)
     try:
         await store.upsert_chat(5, "private", language="zh-Hant")
         await store.upsert_chat(5, "private", username="reader")  # no language: kept
@@ -172,8 +178,8 @@ def test_a_killed_process_loses_no_acknowledged_write(tmp_path: Path) -> None:
         assert db.execute("SELECT count(*) FROM articles").fetchone() == (20,)
 
 
-async def test_using_a_closed_storage_is_an_error(tmp_path: Path) -> None:
-    store = Storage(tmp_path / "bot.sqlite3")
+async def test_using_a_closed_storage_is_an_error(storage_target: str | Path) -> None:
+    store = Storage(storage_target)
     assert not store.is_open
     with pytest.raises(RuntimeError, match="not open"):
         await store.chat(1)

@@ -1,14 +1,16 @@
-"""The daily digest's Telegram adapter: the JobQueue jobs and the sender.
+"""The daily digest's Telegram adapter: the JobQueue tick and the sender.
 
-:class:`DailyJobs` places each chat's daily job at its wall-clock time, runs
-the start-up work (purge, resume interrupted deliveries, catch up missed
-ones) and acts on what :meth:`DailyDigests.deliver` says (retry later,
-unschedule a chat that is gone).  :func:`telegram_sender` is the one place
-that reads Telegram's errors for delivery.
+:class:`DailyJobs` runs the domain's due work (:meth:`DailyDigests.run_due`)
+at start-up and then from one repeating JobQueue tick: digests whose time
+came, deliveries left half-sent, retries and the daily purge are rows in the
+database that whichever instance ticks first claims.  :func:`telegram_sender`
+is the one place that reads Telegram's errors for delivery.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -17,18 +19,21 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackContext, Job
+from telegram.ext import Application, CallbackContext
 
-from bot.daily.digests import DailyDigests, Outcome, Sender
+from bot.daily.digests import DailyDigests, Ran, Sender
 from bot.errors import RecipientGone, SendFailed
 from bot.storage import Delivery, Subscription
 
-__all__ = ["DailyJobs", "telegram_sender"]
+__all__ = ["TICK_SECONDS", "DailyJobs", "telegram_sender"]
 
 log = logging.getLogger(__name__)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 AnyContext = CallbackContext[Any, Any, Any, Any]
+
+#: Between two ticks: a digest is sent at most this long after its time.
+TICK_SECONDS = 1.0
 
 
 def telegram_sender(bot: Bot) -> Sender:
@@ -64,11 +69,20 @@ def _seconds(value: object) -> float | None:
 
 
 class DailyJobs:
-    """Owns every chat's daily digest job; delivery itself is :class:`DailyDigests`'."""
+    """Ticks the daily-digest domain on the JobQueue; delivery itself is :class:`DailyDigests`'.
 
-    def __init__(self, digests: DailyDigests) -> None:
+    No job per chat: which digests are due is in the database, so one tick
+    every :data:`TICK_SECONDS` (one indexed query when nothing is due) finds
+    them on whichever instance ticks first.
+    """
+
+    def __init__(self, digests: DailyDigests, *, tick: float = TICK_SECONDS) -> None:
         self.digests = digests
+        self.tick = tick
         self._application: AnyApp | None = None
+        self._run: asyncio.Task[Ran | None] | None = None
+        #: What the last finished run did (logs and tests read it).
+        self.last: Ran | None = None
 
     def attach(self, application: AnyApp) -> None:
         self._application = application
@@ -80,115 +94,75 @@ class DailyJobs:
         return self._application
 
     async def start(self) -> None:
-        """At start-up: purge, finish interrupted digests, catch up missed ones, schedule all.
+        """At start-up: the due work (purge if due, finish interrupted digests, catch up
+        missed ones) through the same path as every tick, then start ticking.
 
         Runs in ``post_init`` (storage open, bot initialized), before updates
         are fetched, so a restart resumes deliveries before anything else.
         """
-        await self.digests.purge()
-        for chat_id, day in await self.digests.unfinished():
-            await self._deliver_logged(chat_id, day, "could not resume the digest for chat %s")
-        for sub in await self.digests.storage.subscriptions():
-            self.schedule(sub)
-        for chat_id, day in await self.digests.missed():
-            log.info("sending chat %s its missed digest of %s", chat_id, day)
-            await self._deliver_logged(chat_id, day, "could not send the missed digest for chat %s")
+        try:
+            self.last = await self.digests.start_up()
+        except Exception:
+            log.exception("the daily digests' start-up work failed; the next tick retries")
         job_queue = self._app.job_queue
         assert job_queue is not None, "python-telegram-bot[job-queue] is required"
         job_queue.run_repeating(
-            self._purge_job, interval=timedelta(days=1), first=timedelta(days=1), name="purge"
+            self._tick, interval=timedelta(seconds=self.tick), first=self.tick, name="daily"
         )
 
-    async def _deliver_logged(self, chat_id: int, day: date, failure: str) -> None:
+    async def stop(self) -> None:
+        """Wait for a run in progress, then give back the leases this instance holds
+        (before storage closes), so the next start or another instance goes on at once."""
+        task, self._run = self._run, None
+        if task is not None and not task.done():
+            with contextlib.suppress(Exception):
+                await task
         try:
-            await self.deliver(chat_id, day)
-        except Exception:
-            log.exception(failure, chat_id)
+            released = await self.digests.release()
+        except Exception:  # their leases run out instead
+            log.warning("could not give back the digest deliveries in progress", exc_info=True)
+        else:
+            if released:
+                log.info("gave back %d digest deliveries in progress", released)
 
-    # --- subscriptions -----------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._run is not None and not self._run.done()
+
+    async def _tick(self, context: AnyContext) -> None:
+        """Start a run unless one is still going (a run never blocks the JobQueue)."""
+        if not self.running:
+            self._run = asyncio.create_task(self._run_due(), name="daily-due")
+
+    async def _run_due(self) -> Ran | None:
+        try:
+            self.last = await self.digests.run_due()
+        except Exception:  # the database, most likely: the next tick tries again
+            log.exception("the daily digests' due work failed")
+            return None
+        return self.last
+
+    # --- for the handlers ------------------------------------------------------------
 
     async def subscribe(
         self, chat_id: int, at: time, tz: ZoneInfo | None = None
     ) -> tuple[Subscription, datetime]:
-        """Store and schedule the chat's digest; returns it and the next delivery."""
-        sub, upcoming = await self.digests.subscribe(chat_id, at, tz)
-        self.schedule(sub)
-        return sub, upcoming
+        """Store the chat's digest and when it is due; returns it and the next delivery."""
+        return await self.digests.subscribe(chat_id, at, tz)
 
     async def unsubscribe(self, chat_id: int) -> bool:
-        self.unschedule(chat_id)
         return await self.digests.unsubscribe(chat_id)
 
     async def forget(self, chat_id: int) -> None:
-        """Delete everything stored for the chat and stop its digest."""
-        self.unschedule(chat_id)
+        """Delete everything stored for the chat, its digest with it."""
         await self.digests.forget(chat_id)
 
-    @staticmethod
-    def job_name(chat_id: int) -> str:
-        return f"digest:{chat_id}"
-
-    def schedule(self, sub: Subscription) -> None:
-        """(Re)place the chat's daily job at its wall-clock time in its zone."""
-        self.unschedule(sub.chat_id)
-        job_queue = self._app.job_queue
-        assert job_queue is not None
-        job_queue.run_daily(
-            self._daily_job,
-            time=time(sub.hour, sub.minute, sub.second, tzinfo=ZoneInfo(sub.timezone)),
-            name=self.job_name(sub.chat_id),
-            chat_id=sub.chat_id,
-        )
-
-    def unschedule(self, chat_id: int) -> None:
-        job_queue = self._application.job_queue if self._application else None
-        if job_queue is None:
-            return
-        for job in job_queue.get_jobs_by_name(self.job_name(chat_id)):
-            job.schedule_removal()
-
-    def jobs(self, chat_id: int) -> tuple[Job[Any], ...]:
-        job_queue = self._app.job_queue
-        return job_queue.get_jobs_by_name(self.job_name(chat_id)) if job_queue else ()
-
-    # --- delivering ------------------------------------------------------------------
+    async def next_due(self, chat_id: int) -> datetime | None:
+        """When the chat's next digest is due (UTC), as stored; None: not subscribed or paused."""
+        return await self.digests.next_due(chat_id)
 
     async def deliver(self, chat_id: int, day: date) -> Delivery | None:
-        """Deliver (or finish) the chat's digest for ``day`` and act on the outcome."""
+        """Deliver (or finish) the chat's digest for ``day``; a failed send is retried by
+        the tick (its lease is the timer), a gone chat is paused."""
         outcome = await self.digests.deliver(chat_id, day)
-        self._follow_up(chat_id, day, outcome)
         return outcome.delivery
-
-    def _follow_up(self, chat_id: int, day: date, outcome: Outcome) -> None:
-        if outcome.gone:
-            self.unschedule(chat_id)
-        if outcome.retry_in is None:
-            return
-        job_queue = self._application.job_queue if self._application else None
-        if job_queue is not None:
-            job_queue.run_once(
-                self._retry_job,
-                when=outcome.retry_in,
-                data=day,
-                chat_id=chat_id,
-                name=f"digest-retry:{chat_id}",
-            )
-
-    async def _daily_job(self, context: AnyContext) -> None:
-        job = context.job
-        chat_id = job.chat_id if job else None
-        if chat_id is None:
-            return
-        sub = await self.digests.storage.subscription(chat_id)
-        if sub is None or not sub.active:
-            return
-        await self.deliver(chat_id, await self.digests.today(chat_id))
-
-    async def _retry_job(self, context: AnyContext) -> None:
-        job = context.job
-        if job is None or job.chat_id is None or not isinstance(job.data, date):
-            return
-        await self.deliver(job.chat_id, job.data)
-
-    async def _purge_job(self, context: AnyContext) -> None:
-        await self.digests.purge()

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 DEFAULT_TIME = time(8, 0)
-#: A digest missed while the bot was down is sent at start-up if at most this late.
+#: A digest whose time passed while no instance ran is still sent if at most this late.
 CATCH_UP_WINDOW = timedelta(hours=12)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:：.]([0-5]\d)$")

@@ -23,13 +23,16 @@ class StoredArticle:
     source: str
     created_at: datetime
     url: str | None = None  # the link it was read from, if any
+    origin: str | None = None  # the feed it came from (its title), if any
 
 
-ARTICLE_COLUMNS = "id, chat_id, message_id, text_hash, digest_json, tags, source, created_at, url"
+ARTICLE_COLUMNS = (
+    "id, chat_id, message_id, text_hash, digest_json, tags, source, created_at, url, origin"
+)
 
 
 def article_from_row(row: Row) -> StoredArticle:
-    id_, chat_id, message_id, text_hash, digest_json, tags, source, created_at, url = row
+    id_, chat_id, message_id, text_hash, digest_json, tags, source, created_at, url, origin = row
     return StoredArticle(
         id=id_,
         chat_id=chat_id,
@@ -40,6 +43,7 @@ def article_from_row(row: Row) -> StoredArticle:
         source=source,
         created_at=parse_ts(created_at),
         url=url,
+        origin=origin,
     )
 
 
@@ -77,13 +81,15 @@ class ArticleQueries:
         source: str,
         created_at: datetime | None = None,
         url: str | None = None,
+        origin: str | None = None,
     ) -> StoredArticle:
         """Store an article once per chat; a repeat returns the first copy."""
         await self.db.execute(
             """
             INSERT INTO articles
-                (chat_id, message_id, text_hash, text, digest_json, tags, source, created_at, url)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (chat_id, message_id, text_hash, text, digest_json, tags, source, created_at, url,
+                 origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (chat_id, text_hash) DO NOTHING
             """,
             (
@@ -96,6 +102,7 @@ class ArticleQueries:
                 source,
                 ts(created_at or utc_now()),
                 url,
+                origin,
             ),
         )
         stored = await self.article(chat_id, text_hash)
@@ -117,13 +124,18 @@ class ArticleQueries:
         return [article_from_row(r) for r in reversed(rows)]
 
     async def recent_articles_with_text(
-        self, chat_id: int, since: datetime, *, limit: int = 500
+        self, chat_id: int, since: datetime, *, limit: int = 500, shared_only: bool = False
     ) -> list[tuple[StoredArticle, str]]:
-        """Like :meth:`recent_articles`, each with its text (what ``compose`` compares)."""
+        """Like :meth:`recent_articles`, each with its text (what ``compose`` compares).
+
+        ``shared_only``: leave out what the chat's feeds brought (``source='feed'``),
+        for ``/summary`` alone, which sums up what members shared.
+        """
+        shared = "AND source != 'feed'" if shared_only else ""
         rows = await self.db.fetchall(
             f"""
             SELECT {ARTICLE_COLUMNS}, text FROM articles
-            WHERE chat_id = ? AND created_at >= ?
+            WHERE chat_id = ? AND created_at >= ? {shared}
             ORDER BY created_at DESC, id DESC LIMIT ?
             """,
             (chat_id, ts(since), limit),

@@ -1,60 +1,68 @@
-"""One SQLite connection (aiosqlite), its migrations, and transactions.
+"""The SQLite engine: one aiosqlite connection, its migrations, and transactions.
+
+The embedded default (``DATABASE_PATH``); :mod:`.postgres` is the other
+engine behind the same :class:`~bot.storage.engine.Database` interface.  This
+is the only module that talks to aiosqlite.
 
 The connection runs in autocommit mode with WAL and ``synchronous=FULL``, so
 each write is durable as soon as its ``await`` returns: killing the process
 loses nothing that was acknowledged.
 
-Every statement goes through :class:`Database`, which holds one lock: a
+Every statement goes through :class:`SQLiteDatabase`, which holds one lock: a
 statement issued by another coroutine can never land inside someone's
 ``BEGIN … COMMIT`` (with a shared connection, a plain ``BEGIN`` would let it
-join the transaction, and a ``ROLLBACK`` would undo its writes too).  The
-aggregate modules (:mod:`.chats`, :mod:`.articles`, …) only use this small
-surface — ``execute``, ``fetchone``, ``fetchall`` and ``transaction`` — so a
-second engine is one more implementation of it.
+join the transaction, and a ``ROLLBACK`` would undo its writes too).  Since
+SQLite runs one write transaction at a time, ``transaction(lock=…)`` needs no
+key of its own here.
+
+``Database``, ``Transaction``, ``Result``, ``Row``, ``ts``, ``parse_ts`` and
+``utc_now`` are re-exported from :mod:`.engine` for the modules that import
+them from here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.errors import ConfigError
+from bot.storage.engine import (
+    Database,
+    Result,
+    Row,
+    SchemaTooNewError,
+    Transaction,
+    parse_ts,
+    ts,
+    utc_now,
+)
 from bot.storage.schema import MIGRATIONS
 
-__all__ = ["Database", "Result", "Row", "Transaction", "parse_ts", "ts", "utc_now"]
-
-Row = Sequence[Any]
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def ts(when: datetime) -> str:
-    """A timestamp as stored: UTC, to the second, sortable as text."""
-    return when.astimezone(UTC).strftime(_TIME_FORMAT)
-
-
-def parse_ts(value: str) -> datetime:
-    return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC)
+__all__ = [
+    "MIN_SQLITE",
+    "Database",
+    "Result",
+    "Row",
+    "SQLiteDatabase",
+    "SQLiteTransaction",
+    "Transaction",
+    "parse_ts",
+    "ts",
+    "utc_now",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """What a write statement reports: rows changed and the new row's id."""
-
-    rowcount: int
-    lastrowid: int | None
+#: The oldest SQLite that runs the aggregates' SQL (``INSERT … RETURNING``: 3.35).
+MIN_SQLITE = (3, 35, 0)
 
 
-class Transaction:
+class SQLiteTransaction:
     """Statements inside one ``BEGIN IMMEDIATE … COMMIT``; the lock is already held."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -78,7 +86,7 @@ class Transaction:
         return [tuple(r) for r in rows]
 
 
-class Database:
+class SQLiteDatabase:
     """The SQLite file.  Build it anywhere; :meth:`open` it in the event loop.
 
     ``migrations`` defaults to the bot's schema; tests pass their own list to
@@ -95,6 +103,14 @@ class Database:
     def is_open(self) -> bool:
         return self._conn is not None
 
+    @property
+    def engine(self) -> str:
+        return "sqlite"
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if str(self.path) == ":memory:" else str(Path(self.path).absolute())
+
     def _open_conn(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("storage is not open")
@@ -104,6 +120,11 @@ class Database:
         """Open (creating the file and its directory if needed) and migrate."""
         if self._conn is not None:
             return
+        if sqlite3.sqlite_version_info < MIN_SQLITE:  # the portable SQL needs RETURNING
+            raise ConfigError(
+                f"SQLite {sqlite3.sqlite_version} is too old: zhaiyao needs "
+                f"{'.'.join(map(str, MIN_SQLITE))} or newer (use a newer Python build)"
+            )
         if str(self.path) != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -130,9 +151,7 @@ class Database:
     async def _migrate(self) -> None:
         version = await self.schema_version()
         if version > len(self.migrations):
-            raise RuntimeError(
-                f"database schema version {version} is newer than this bot ({len(self.migrations)})"
-            )
+            raise SchemaTooNewError(version, len(self.migrations), f"DATABASE_PATH {self.where}")
         conn = self._open_conn()
         for target, sql in enumerate(self.migrations[version:], start=version + 1):
             async with self._lock:
@@ -148,24 +167,28 @@ class Database:
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         """One statement, committed when it returns (autocommit)."""
         async with self._lock:
-            return await Transaction(self._open_conn()).execute(sql, params)
+            return await SQLiteTransaction(self._open_conn()).execute(sql, params)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         async with self._lock:
-            return await Transaction(self._open_conn()).fetchone(sql, params)
+            return await SQLiteTransaction(self._open_conn()).fetchone(sql, params)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self._lock:
-            return await Transaction(self._open_conn()).fetchall(sql, params)
+            return await SQLiteTransaction(self._open_conn()).fetchall(sql, params)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        """``async with db.transaction() as tx:`` — all of it, or none of it."""
+    async def transaction(self, *, lock: str | None = None) -> AsyncIterator[Transaction]:
+        """``async with db.transaction() as tx:`` — all of it, or none of it.
+
+        ``BEGIN IMMEDIATE`` takes SQLite's write lock at once, so transactions
+        run one at a time and ``lock`` (a key for PostgreSQL) is not needed.
+        """
         async with self._lock:
             conn = self._open_conn()
             await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Transaction(conn)
+                yield SQLiteTransaction(conn)
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.storage.connection import Database, ts
+from bot.storage.feed_polls import prune_feed_items
+from bot.storage.feeds import drop_unfollowed_feeds
 
 __all__ = ["RetentionQueries"]
 
@@ -12,9 +14,11 @@ __all__ = ["RetentionQueries"]
 _CHAT_TABLES = (
     "deliveries",
     "articles",
+    "chat_feeds",
     "subscriptions",
     "chat_filters",
     "chat_settings",
+    "chat_limits",
     "chats",
 )
 
@@ -26,7 +30,10 @@ class RetentionQueries:
         """Drop what is cached of the chat (:class:`~bot.storage.chats.ChatQueries` caches)."""
 
     async def purge_before(self, cutoff: datetime) -> int:
-        """Delete articles (and deliveries) older than ``cutoff``; how many articles went."""
+        """Delete articles (and deliveries) older than ``cutoff``; how many articles went.
+
+        Feed item keys not seen since ``cutoff`` go too, except those a feed still shows.
+        """
         stamp = ts(cutoff)
         async with self.db.transaction() as tx:
             await tx.execute(
@@ -43,6 +50,7 @@ class RetentionQueries:
             await tx.execute(
                 "DELETE FROM deliveries WHERE created_at < ? AND status != 'sending'", (stamp,)
             )
+            await prune_feed_items(tx, cutoff)
         return gone.rowcount
 
     async def forget_chat(self, chat_id: int) -> None:
@@ -53,6 +61,10 @@ class RetentionQueries:
                 "(SELECT id FROM deliveries WHERE chat_id = ?)",
                 (chat_id,),
             )
+            followed = await tx.fetchall(
+                "SELECT feed_id FROM chat_feeds WHERE chat_id = ?", (chat_id,)
+            )
             for table in _CHAT_TABLES:
                 await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+            await drop_unfollowed_feeds(tx, [int(r[0]) for r in followed])
         self._forget_cached_chat(chat_id)

@@ -131,4 +131,47 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE articles ADD COLUMN origin TEXT;
     """,
+    # 5: what several instances on one database must agree on: each update handled once
+    # (Telegram re-delivers one whose answer was late), and per-chat rate limits
+    """
+    CREATE TABLE seen_updates (
+        update_id  INTEGER PRIMARY KEY,
+        seen_at    TEXT NOT NULL
+    );
+    CREATE INDEX seen_updates_by_time ON seen_updates (seen_at);
+    CREATE TABLE chat_limits (
+        chat_id  INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        last_at  TEXT NOT NULL,
+        PRIMARY KEY (chat_id, kind)
+    );
+    """,
+    # 6: scheduled work as due rows any instance may take, each under a lease that expires
+    # (a digest's next time, a half-sent delivery, the daily purge), and the parts of an
+    # article forwarded in several messages, which may reach different instances
+    """
+    ALTER TABLE subscriptions ADD COLUMN next_due_at TEXT;
+    ALTER TABLE subscriptions ADD COLUMN lease_until TEXT;
+    CREATE INDEX subscriptions_due ON subscriptions (next_due_at);
+    ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
+    CREATE TABLE due_jobs (
+        name         TEXT PRIMARY KEY,
+        next_due_at  TEXT NOT NULL,
+        lease_until  TEXT
+    );
+    CREATE TABLE pending_parts (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id      INTEGER NOT NULL,
+        rejoin_key   TEXT NOT NULL,
+        part_json    TEXT NOT NULL,
+        received_at  REAL NOT NULL
+    );
+    CREATE INDEX pending_parts_by_key ON pending_parts (chat_id, rejoin_key);
+    """,
+    # 7: a delivery's failed sends (its retry delays, whichever instance retries), and an
+    # index for the deliveries still being sent (looked for by every instance every second)
+    """
+    ALTER TABLE deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX deliveries_sending ON deliveries (lease_until) WHERE status = 'sending';
+    """,
 )

@@ -1,0 +1,245 @@
+"""A throw-away PostgreSQL server for the tests, from the machine's own binaries.
+
+A pytest plugin (``pytest_plugins`` in ``tests/conftest.py``):
+
+- one cluster per test run, shared by every pytest-xdist worker: ``initdb``
+  costs ~1.5 s, a new database ~10-40 ms, so each test gets a fresh database
+  (``CREATE DATABASE … TEMPLATE template0``) in the one cluster.  The run's
+  controller makes a directory and exports it (workers inherit the
+  environment); the first worker that needs PostgreSQL starts the cluster
+  there under a file lock and writes where it listens; the others read it.
+  The controller stops the cluster and deletes the directory at the end;
+- nothing is started for a run that needs no PostgreSQL;
+- as root (CI), ``initdb`` and ``pg_ctl`` run as the ``postgres`` system user
+  (``runuser -u postgres --``: PostgreSQL refuses to run as root);
+- ``fsync=off`` and friends: durability against power loss is no property a
+  test can check, and it makes the cluster fast;
+- no binaries (``initdb`` on PATH, under ``/usr/lib/postgresql/*/bin``, or in
+  ``$PG_BIN``): the tests that need PostgreSQL FAIL saying so.  They never
+  skip or fall back to SQLite.
+
+Fixtures: ``postgres_url`` (a fresh, empty database), and ``storage_target``,
+parametrized over both engines: a test that takes it runs twice, once with a
+SQLite path and once with a PostgreSQL URL (both accepted by ``Storage``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+__all__ = ["Cluster", "PostgresMissing", "find_binaries", "postgres_url", "storage_target"]
+
+#: Set by the run's controller: the directory the shared cluster lives in.
+DIR_VARIABLE = "ZHAIYAO_TEST_PG_DIR"
+ENGINES = ("sqlite", "postgresql")
+_PREFIX = "zhaiyao-pg-"
+#: Where Debian's postgresql packages put each version's binaries.
+SEARCH_ROOT = Path("/usr/lib/postgresql")
+_SERVER_OPTIONS = (
+    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+    "-c full_page_writes=off -c max_connections=300"
+)
+
+
+class PostgresMissing(RuntimeError):
+    """No PostgreSQL server binaries on this machine."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A running server: where it is and how to log in (superuser ``postgres``)."""
+
+    directory: str
+    bin: str
+    port: int
+    password: str
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres:{self.password}@127.0.0.1:{self.port}/{database}"
+
+
+def find_binaries(
+    pg_bin: str | None = None, path: str | None = None, versions: Path = SEARCH_ROOT
+) -> Path:
+    """The directory holding ``initdb`` and ``pg_ctl``, or :class:`PostgresMissing`.
+
+    Looked for in ``$PG_BIN``, on ``$PATH``, then in Debian's ``versions/*/bin``
+    (newest first); the arguments default to the environment.
+    """
+    pg_bin = os.environ.get("PG_BIN") if pg_bin is None else pg_bin
+    candidates = [Path(pg_bin)] if pg_bin else []
+    found = shutil.which("initdb", path=path)
+    if found:
+        candidates.append(Path(found).resolve().parent)
+    candidates += sorted(
+        versions.glob("*/bin"),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    for directory in candidates:
+        if (directory / "initdb").is_file() and (directory / "pg_ctl").is_file():
+            return directory
+    raise PostgresMissing(
+        "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH, in $PG_BIN or under "
+        "/usr/lib/postgresql/*/bin: install the server package (Debian: apt-get install -y "
+        "postgresql); the PostgreSQL tests need a real server and never fall back to SQLite"
+    )
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """Run as the ``postgres`` user when we are root (PostgreSQL refuses root)."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(directory: Path) -> Cluster:
+    binaries = find_binaries()
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    password = secrets.token_hex(12)
+    pwfile = directory / "pwfile"
+    pwfile.write_text(password + "\n")
+    if os.geteuid() == 0:
+        shutil.chown(pwfile, "postgres", "postgres")
+    data = directory / "data"
+    initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres"]
+    initdb += [f"--pwfile={pwfile}", "--auth-local=trust", "--auth-host=scram-sha-256"]
+    initdb += ["-N", "-E", "UTF8", "--locale=C"]
+    subprocess.run(_as_postgres(initdb), check=True, capture_output=True, text=True)
+    last = ""
+    for _ in range(5):  # the free port may be taken meanwhile: try another
+        port = _free_port()
+        options = f"-p {port} -k {directory} {_SERVER_OPTIONS}"
+        pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-l", str(directory / "log")]
+        pg_ctl += ["-w", "-t", "60", "-o", options, "start"]
+        started = subprocess.run(_as_postgres(pg_ctl), capture_output=True, text=True)
+        if started.returncode == 0:
+            return Cluster(str(directory), str(binaries), port, password)
+        last = started.stdout + started.stderr
+    raise RuntimeError(f"could not start PostgreSQL: {last}")
+
+
+def _stop(directory: Path) -> None:
+    state = directory / "cluster.json"
+    if state.is_file():
+        cluster = Cluster(**json.loads(state.read_text()))
+        subprocess.run(
+            _as_postgres(
+                [f"{cluster.bin}/pg_ctl", "-D", str(directory / "data"), "-m", "immediate", "stop"]
+            ),
+            capture_output=True,
+        )
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def _sweep_abandoned() -> None:
+    """Stop and delete the clusters of earlier runs that were killed before they could."""
+    for directory in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            owner = int((directory / "owner").read_text())
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            _stop(directory)  # its run is gone
+        except (OSError, ValueError):
+            continue  # being made right now, or not ours to judge
+
+
+def shared_cluster() -> Cluster:
+    """The run's cluster, started by the first process that asks (under a file lock)."""
+    root = os.environ.get(DIR_VARIABLE)
+    if not root:
+        raise RuntimeError(f"{DIR_VARIABLE} is not set: is tests.pg registered as a plugin?")
+    directory = Path(root)
+    state = directory / "cluster.json"
+    with (directory / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not state.is_file():
+            cluster = _start(directory)
+            state.write_text(json.dumps(asdict(cluster)))
+        return Cluster(**json.loads(state.read_text()))
+
+
+# --- the plugin ------------------------------------------------------------------------
+
+#: The directory this (controller) process made, and the variable's value before it.
+_DIRECTORY = pytest.StashKey[tuple[str, str | None]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller made the directory
+        return
+    _sweep_abandoned()
+    directory = tempfile.mkdtemp(prefix=_PREFIX)
+    os.chmod(directory, 0o755)
+    (Path(directory) / "owner").write_text(str(os.getpid()))
+    config.stash[_DIRECTORY] = (directory, os.environ.get(DIR_VARIABLE))
+    os.environ[DIR_VARIABLE] = directory
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    saved = config.stash.get(_DIRECTORY, None)
+    if saved is None:
+        return
+    directory, previous = saved
+    _stop(Path(directory))
+    if previous is None:
+        os.environ.pop(DIR_VARIABLE, None)
+    else:
+        os.environ[DIR_VARIABLE] = previous
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Cluster:
+    try:
+        return shared_cluster()
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@contextlib.contextmanager
+def fresh_database(cluster: Cluster) -> Iterator[str]:
+    """A new empty database in ``cluster`` (its URL), dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY FILE_COPY")
+    try:
+        yield cluster.url(name)
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    with fresh_database(postgres_cluster) as url:
+        yield url
+
+
+@pytest.fixture(params=ENGINES)
+def storage_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Both engines: a SQLite file path, then a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return tmp_path / "bot.sqlite3"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
