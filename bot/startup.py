@@ -10,14 +10,27 @@ the setting to fix:
 - 401: ``TELEGRAM_BOT_TOKEN`` was rejected (revoked or mistyped);
 - 404: ``TELEGRAM_BASE_URL`` is not a Bot API server (or, with Telegram's
   own URL, the token is unknown);
-- no answer at all: the Bot API cannot be reached.
+- no answer at all, or a server error (5xx, e.g. a proxy in front of a
+  self-hosted Bot API that is still starting): the Bot API cannot be reached.
+
+A machine that boots before its network does is common (a unit started early,
+a container whose DNS is not ready), so :func:`wait_for_bot_api` retries an
+unreachable Bot API with exponential backoff (1, 2, 4 … seconds, capped at
+:data:`BACKOFF_CAP`), one log line per failed attempt, until it answers or
+``STARTUP_RETRY_SECONDS`` have passed.  Unbounded by default: an operator
+expects a bot started during a network outage to come up when the network
+does, without a restart loop; a bound lets a supervisor decide instead.  A
+401 or 404 is a setting to fix, never retried.
 
 Every message is scrubbed of the settings' secrets before it is returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -28,16 +41,27 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.logs import SecretFilter
 
-__all__ = ["ApiUnreachableError", "check_bot_api", "shown_url"]
+__all__ = [
+    "BACKOFF_CAP",
+    "ApiUnreachableError",
+    "backoff_delays",
+    "check_bot_api",
+    "shown_url",
+    "wait_for_bot_api",
+]
+
+log = logging.getLogger(__name__)
 
 #: The official Bot API host: a 404 from it means the token, not the URL, is wrong.
 TELEGRAM = "api.telegram.org"
 #: Seconds the check waits for the Bot API (connect and read).
 CHECK_TIMEOUT = 20.0
+#: The longest wait, in seconds, between two start-up attempts.
+BACKOFF_CAP = 60.0
 
 
 class ApiUnreachableError(Exception):
-    """The Bot API did not answer at all (network, DNS, TLS, timeout)."""
+    """The Bot API did not answer (network, DNS, TLS, timeout) or answered 5xx: retry later."""
 
 
 def shown_url(url: str, secrets: Iterable[str] = ()) -> str:
@@ -65,8 +89,8 @@ async def check_bot_api(
 
     Raises :class:`~bot.errors.ConfigError` naming the setting when the Bot
     API answers 401 or 404, :class:`ApiUnreachableError` when it does not
-    answer.  Other answers (5xx, 429) are left to python-telegram-bot, which
-    reports them itself.
+    answer or answers 5xx.  Other answers (429, …) are left to
+    python-telegram-bot, which reports them itself.
     """
     scrub = SecretFilter(settings.secrets).scrub
     req = request or HTTPXRequest(
@@ -76,11 +100,13 @@ async def check_bot_api(
     try:
         code, _ = await req.do_request(url=f"{api_url}/getMe", method="POST")
     except TelegramError as exc:  # NetworkError, TimedOut
-        where = shown_url(settings.base_url, settings.secrets) if settings.base_url else ""
-        setting = f"TELEGRAM_BASE_URL {where}" if where else "the Bot API (api.telegram.org)"
-        raise ApiUnreachableError(f"cannot reach {setting}: {scrub(str(exc))}") from None
+        raise ApiUnreachableError(
+            f"cannot reach {_api_name(settings)}: {scrub(str(exc))}"
+        ) from None
     finally:
         await req.shutdown()
+    if code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        raise ApiUnreachableError(f"{_api_name(settings)} answered {_status(code)} to getMe")
     custom = settings.base_url is not None and urlsplit(settings.base_url).hostname != TELEGRAM
     if code == HTTPStatus.UNAUTHORIZED or (code == HTTPStatus.NOT_FOUND and not custom):
         raise ConfigError(
@@ -94,3 +120,48 @@ async def check_bot_api(
             f"{_status(code)} to getMe: it is not a Bot API server's address "
             "(the default is https://api.telegram.org/bot)"
         )
+
+
+def _api_name(settings: Settings) -> str:
+    where = shown_url(settings.base_url, settings.secrets) if settings.base_url else ""
+    return f"TELEGRAM_BASE_URL {where}" if where else "the Bot API (api.telegram.org)"
+
+
+def backoff_delays(first: float = 1.0, cap: float = BACKOFF_CAP) -> Iterator[float]:
+    """1, 2, 4, 8 … seconds, never more than ``cap``; endless."""
+    delay = first
+    while True:
+        yield min(delay, cap)
+        delay *= 2
+
+
+async def wait_for_bot_api(
+    settings: Settings,
+    api_url: str,
+    *,
+    check: Callable[[Settings, str], Awaitable[None]] = check_bot_api,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """:func:`check_bot_api` until the Bot API answers, waiting :func:`backoff_delays`
+    between attempts.
+
+    Each failed attempt is one WARNING line (what failed, the next wait).  Gives up by
+    re-raising :class:`ApiUnreachableError` once ``settings.startup_retry_seconds`` (if
+    set) would be exceeded by the next wait.  :class:`~bot.errors.ConfigError` (401/404)
+    is raised at once.  ``sleep`` and ``clock`` are injectable so tests never wait.
+    """
+    started = clock()
+    limit = settings.startup_retry_seconds
+    for attempt, delay in enumerate(backoff_delays(), start=1):
+        try:
+            await check(settings, api_url)
+        except ApiUnreachableError as exc:
+            if limit is not None and clock() - started + delay > limit:
+                raise
+            log.warning("%s; retrying in %g s (attempt %d)", exc, delay, attempt)
+            await sleep(delay)
+        else:
+            if attempt > 1:
+                log.info("the Bot API answered after %d attempts", attempt)
+            return
