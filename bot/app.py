@@ -4,8 +4,9 @@ Handlers, the error handler, the rate limiter (429s are waited out and
 retried), concurrent update handling, and the storage lifecycle
 (``post_init`` opens it, ``post_shutdown`` closes it) are all set here.
 :func:`running` runs the application inside an existing event loop (tests,
-benchmarks, embedding); ``python -m bot`` uses python-telegram-bot's own
-``run_polling``/``run_webhook`` with the same options.
+benchmarks, embedding, and ``python -m bot`` in polling mode, where only the
+holder of the leader lock polls: :mod:`bot.leader`); webhook mode uses
+python-telegram-bot's own ``run_webhook`` with the same options.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     BaseRateLimiter,
     CallbackContext,
     Defaults,
@@ -33,15 +35,21 @@ from bot.autoreply import AutoReplyGate
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES
 from bot.daily import DailyDigests, DailyJobs, telegram_sender
+from bot.feeds.following import FeedFollowing
+from bot.feeds.jobs import FeedJobs, feed_fetcher, telegram_notifier
+from bot.feeds.poller import FeedPoller
 from bot.handlers import REGISTRARS
 from bot.handlers.commands import set_commands
 from bot.handlers.common import track_chat, ui_language
+from bot.leader import polling_leadership
 from bot.links import LinkReader
 from bot.messages import text
+from bot.render import MAX_MESSAGE_LENGTH
 from bot.services import Services
 from bot.storage import Storage, utc_now
 from bot.summaries import Summaries
 from bot.typing_indicator import TypingIndicator
+from reader.guard import Network
 
 __all__ = [
     "MAX_RETRIES",
@@ -66,6 +74,8 @@ def build_application(
     *,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     clock: Callable[[], datetime] | None = None,
+    part_limit: int = MAX_MESSAGE_LENGTH,
+    network: Network | None = None,
 ) -> AnyApp:
     """The fully wired application; nothing runs and no I/O happens until it is started.
 
@@ -73,7 +83,10 @@ def build_application(
     Telegram's limits (30 requests/s overall, 20/min per group) and
     :data:`MAX_RETRIES` retries after a 429; a benchmark may lift the limits.
     ``clock`` (aware UTC now) drives the daily digests' dates and catch-up;
-    tests move it, production leaves it.
+    tests move it, production leaves it.  ``part_limit`` is the longest part of a
+    daily digest or roll-up (Telegram's message limit; tests lower it to get several parts).
+    ``network`` is what links are fetched over (default: the system's DNS and sockets;
+    tests pass a fake internet, see :class:`reader.guard.Network`).
     """
     builder = (
         ApplicationBuilder()
@@ -96,7 +109,7 @@ def build_application(
         builder = builder.base_file_url(settings.base_file_url)
     application = builder.build()
 
-    storage = Storage(settings.database_path)
+    storage = Storage.from_settings(settings)
     daily = DailyJobs(
         DailyDigests(
             storage,
@@ -104,25 +117,63 @@ def build_application(
             default_timezone=settings.default_timezone,
             retention_days=settings.retention_days,
             clock=clock or utc_now,
+            part_limit=part_limit,
+        )
+    )
+    links = LinkReader(allow_private=settings.fetch_allow_private_networks, network=network)
+    summaries = Summaries(storage)
+    feed_jobs = FeedJobs(
+        FeedPoller(
+            storage,
+            fetch=feed_fetcher(
+                lambda: links.client, allow_private=settings.fetch_allow_private_networks
+            ),
+            read_page=links.read,
+            digester=summaries,
+            notifier=telegram_notifier(application.bot),
+            clock=clock or utc_now,
+            poll_seconds=settings.feed_poll_seconds,
+            fetch_concurrency=settings.feed_fetch_concurrency,
         )
     )
     svc = Services(
         settings=settings,
         storage=storage,
-        summaries=Summaries(storage),
+        summaries=summaries,
         typing=TypingIndicator(),
         daily=daily,
-        auto_gate=AutoReplyGate(),
-        links=LinkReader(allow_private=settings.fetch_allow_private_networks),
+        auto_gate=AutoReplyGate(storage, clock=clock or utc_now),
+        links=links,
+        feeds=FeedFollowing(
+            storage,
+            client=lambda: links.client,
+            max_per_chat=settings.feed_max_per_chat,
+            allow_private=settings.fetch_allow_private_networks,
+            on_follow=feed_jobs.kick,
+        ),
+        feed_jobs=feed_jobs,
     )
     svc.install(application)
     daily.attach(application)
+    feed_jobs.attach(application)
 
+    application.add_handler(TypeHandler(Update, skip_repeats), group=-2)
     application.add_handler(TypeHandler(Update, track_chat), group=-1)
     for register in REGISTRARS:
         register(application, svc)
     application.add_error_handler(on_error)
     return application
+
+
+async def skip_repeats(update: Update, context: AnyContext) -> None:
+    """Handle each update once: Telegram re-delivers one whose answer was late or lost.
+
+    The first instance (or the first run, after a restart) to record the
+    ``update_id`` handles it; a repeat stops here, before any handler sees it.
+    """
+    if not await Services.of(context.application).storage.claim_update(update.update_id):
+        log.info("update %s was handled already: skipped", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def _post_init(application: AnyApp) -> None:
@@ -135,6 +186,7 @@ async def _post_init(application: AnyApp) -> None:
         log.warning("could not set the command menus: %s", exc)
     # daily digests: resume interrupted ones, send missed ones, schedule every chat
     await svc.daily.start()
+    svc.feed_jobs.start()  # feed rounds: the first tick polls whatever is due
     me = application.bot.bot
     log.info(
         "running as @%s (reads all group messages: %s)",
@@ -145,6 +197,8 @@ async def _post_init(application: AnyApp) -> None:
 
 async def _post_shutdown(application: AnyApp) -> None:
     svc = Services.of(application)
+    await svc.feed_jobs.stop()  # a round in progress gives its feeds back before storage closes
+    await svc.daily.stop()  # a digest run finishes, then its delivery leases are given back
     await svc.links.close()
     await svc.storage.close()
 
@@ -218,7 +272,8 @@ async def running(
     """Run ``application`` in the current loop, as ``run_polling``/``run_webhook`` would.
 
     Same order: initialize, post_init, updater, start; on exit updater stop,
-    stop (pending work finishes), shutdown, post_shutdown.
+    stop (pending work finishes), shutdown, post_shutdown.  In polling mode
+    the updater polls only while this instance holds the leader lock.
     """
     settings = Services.of(application).settings
     updater = application.updater
@@ -227,14 +282,22 @@ async def running(
     try:
         if application.post_init:
             await application.post_init(application)
+        leadership = None
         if settings.use_webhook:
             await updater.start_webhook(**webhook_options(settings))
-        else:
-            await updater.start_polling(**polling_options(poll_timeout, poll_interval))
+        else:  # only the holder of the leader lock polls (bot/leader.py); others stand by
+            options = polling_options(poll_timeout, poll_interval)
+            leadership = polling_leadership(application, settings, options)
+            if leadership is None:
+                await updater.start_polling(**options)
+            else:
+                await leadership.start()
         await application.start()
         try:
             yield application
         finally:
+            if leadership is not None:
+                await leadership.stop()
             if updater.running:
                 await updater.stop()
             if application.running:

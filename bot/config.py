@@ -26,8 +26,11 @@ __all__ = [
     "DEFAULT_DATABASE_PATH",
     "LOG_LEVELS",
     "Settings",
+    "database_path",
     "fetch_allow_private_networks",
     "load_settings",
+    "raw_settings",
+    "zhaiyao_home",
 ]
 
 DEFAULT_DATABASE_PATH = Path("data") / "zhaiyao.sqlite3"
@@ -45,6 +48,8 @@ class Settings:
 
     token: str = field(repr=False)
     database_path: Path = DEFAULT_DATABASE_PATH
+    #: PostgreSQL (``postgresql://user:password@host:port/db``) instead of SQLite when set.
+    database_url: str | None = field(default=None, repr=False)
     default_timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     base_url: str | None = None
@@ -53,6 +58,10 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
+    #: Webhook mode without WEBHOOK_SECRET, on purpose (anyone who knows the URL can post).
+    webhook_insecure: bool = False
+    #: Seconds start-up keeps retrying an unreachable Bot API; None: until it answers.
+    startup_retry_seconds: int | None = None
     forward_merge_seconds: float = 2.0
     #: Let links reach private, loopback and link-local addresses (intranets, tests).
     fetch_allow_private_networks: bool = False
@@ -79,7 +88,9 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Strings that must never reach a log line or a user."""
-        return tuple(s for s in (self.token, self.webhook_secret) if s)
+        return tuple(
+            s for s in (self.token, self.webhook_secret, _url_password(self.database_url)) if s
+        )
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -92,17 +103,16 @@ def load_settings(
 ) -> Settings:
     """Settings from ``environ`` (default ``os.environ``) over the ``.env`` file.
 
-    The environment wins over ``.env``; empty values count as unset.  Raises
+    The environment wins over ``.env``; empty values count as unset.  A
+    relative ``dotenv_path`` and a relative ``DATABASE_PATH`` are relative to
+    ``ZHAIYAO_HOME`` (see :func:`zhaiyao_home`).  Raises
     :class:`~bot.errors.ConfigError` naming the first bad setting.
     """
-    env: dict[str, str] = {}
-    if dotenv_path is not None and Path(dotenv_path).is_file():
-        env.update(_set(dotenv_values(dotenv_path)))
-    env.update(_set(os.environ if environ is None else environ))
-
-    return Settings(
+    env = raw_settings(environ, dotenv_path)
+    settings = Settings(
         token=_token(env.get("TELEGRAM_BOT_TOKEN")),
-        database_path=Path(env.get("DATABASE_PATH", str(DEFAULT_DATABASE_PATH))),
+        database_path=_database_path(environ, env),
+        database_url=_database_url(env.get("DATABASE_URL")),
         default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "Asia/Shanghai")),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         base_url=_url("TELEGRAM_BASE_URL", env.get("TELEGRAM_BASE_URL"), ("http", "https")),
@@ -115,6 +125,18 @@ def load_settings(
             "WEBHOOK_PORT", env.get("WEBHOOK_PORT", "8443"), 1, 65535, "a port number"
         ),
         webhook_secret=_secret(env.get("WEBHOOK_SECRET")),
+        webhook_insecure=_flag("WEBHOOK_INSECURE", env.get("WEBHOOK_INSECURE", "false")),
+        startup_retry_seconds=(
+            None
+            if env.get("STARTUP_RETRY_SECONDS") is None
+            else _whole(
+                "STARTUP_RETRY_SECONDS",
+                env["STARTUP_RETRY_SECONDS"],
+                0,
+                7 * 24 * 3600,
+                "a whole number of seconds (unset: retry until the Bot API answers)",
+            )
+        ),
         forward_merge_seconds=_seconds(env.get("FORWARD_MERGE_SECONDS", "2.0")),
         fetch_allow_private_networks=_flag(
             "FETCH_ALLOW_PRIVATE_NETWORKS", env.get("FETCH_ALLOW_PRIVATE_NETWORKS", "false")
@@ -144,6 +166,53 @@ def load_settings(
             "a whole number",
         ),
     )
+    if settings.use_webhook and settings.webhook_secret is None and not settings.webhook_insecure:
+        raise ConfigError(
+            "WEBHOOK_URL is set but WEBHOOK_SECRET is not: anyone who learns the URL could post "
+            "fake updates; set WEBHOOK_SECRET, or WEBHOOK_INSECURE=true to run without one"
+        )
+    return settings
+
+
+def zhaiyao_home(environ: Mapping[str, str] | None = None) -> Path:
+    """``ZHAIYAO_HOME`` (absolute), else the working directory: where ``.env`` and the
+    database live, so starting from another directory never silently uses a new, empty
+    database.  It comes from the environment only (``.env`` is inside it) and must be an
+    existing directory: a mistyped one would otherwise start an empty bot."""
+    value = (os.environ if environ is None else environ).get("ZHAIYAO_HOME", "").strip()
+    if not value:
+        return Path.cwd()
+    home = Path(value).expanduser().absolute()
+    if not home.is_dir():
+        raise ConfigError(f"ZHAIYAO_HOME {value!r} is not a directory")
+    return home
+
+
+def raw_settings(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
+) -> dict[str, str]:
+    """The settings' unparsed values: ``environ`` (default ``os.environ``) over ``.env``
+    (a relative ``dotenv_path`` is in ZHAIYAO_HOME); empty values left out."""
+    env: dict[str, str] = {}
+    if dotenv_path is not None:
+        dotenv_file = zhaiyao_home(environ) / dotenv_path  # an absolute path stays itself
+        if dotenv_file.is_file():
+            env.update(_set(dotenv_values(dotenv_file)))
+    env.update(_set(os.environ if environ is None else environ))
+    return env
+
+
+def database_path(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
+) -> Path:
+    """The SQLite database's absolute path, as the bot would use it, without needing a
+    token (``python -m bot backup``, ``migrate``, ``health``)."""
+    return _database_path(environ, raw_settings(environ, dotenv_path))
+
+
+def _database_path(environ: Mapping[str, str] | None, env: Mapping[str, str]) -> Path:
+    path = Path(env.get("DATABASE_PATH", str(DEFAULT_DATABASE_PATH))).expanduser()
+    return path if path.is_absolute() else zhaiyao_home(environ) / path
 
 
 def _set(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -200,6 +269,35 @@ def _whole(name: str, value: str, low: int, high: int, what: str) -> int:
     if not low <= number <= high:
         raise ConfigError(f"{name} {value!r} must be {what} ({low}-{high})")
     return number
+
+
+def _url_password(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).password if url else None
+    except ValueError:
+        return None
+
+
+def _database_url(value: str | None) -> str | None:
+    """A ``postgresql://`` URL, checked enough to fail here rather than at connect time.
+
+    Messages never quote the value: it may carry the password.
+    """
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ConfigError("DATABASE_URL is malformed (check the host and port)") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:port/db); "
+            "leave it unset to use SQLite at DATABASE_PATH"
+        )
+    if not parts.path.strip("/"):
+        raise ConfigError("DATABASE_URL names no database (postgresql://…/DBNAME)")
+    return value
 
 
 def _secret(value: str | None) -> str | None:

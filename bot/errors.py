@@ -47,7 +47,15 @@ class SendFailed(DeliveryError):
 
 
 #: Why a command's arguments were refused; ``bot.messages`` has a text for each.
-CommandReason = Literal["bad_time", "bad_zone", "filter_too_long", "filter_too_many"]
+CommandReason = Literal[
+    "bad_time",
+    "bad_zone",
+    "filter_too_long",
+    "filter_too_many",
+    "feed_too_many",
+    "feed_not_found",
+    "feed_bad_url",
+]
 
 
 class CommandError(BotError):

@@ -17,7 +17,7 @@ from telegram import Message, MessageEntity
 
 from bot.errors import FetchError
 from reader.fetch import MAX_FETCH_BYTES, MAX_REDIRECTS, FetchedPage, fetch_url
-from reader.guard import DEFAULT_TIMEOUT, for_log, make_client
+from reader.guard import DEFAULT_TIMEOUT, Network, for_log, make_client
 from reader.urls import find_urls, pick_article_urls
 from summarizer import looks_like_article
 
@@ -91,8 +91,10 @@ class LinkReader:
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = MAX_FETCH_BYTES,
         max_redirects: int = MAX_REDIRECTS,
+        network: Network | None = None,
     ) -> None:
         self.allow_private = allow_private
+        self.network = network  # under the address check: the system's DNS and sockets
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
@@ -106,7 +108,9 @@ class LinkReader:
 
     async def open(self) -> None:
         if self._client is None:
-            self._client = make_client(allow_private=self.allow_private, timeout=self.timeout)
+            self._client = make_client(
+                allow_private=self.allow_private, timeout=self.timeout, network=self.network
+            )
 
     async def close(self) -> None:
         if self._client is not None:

@@ -9,14 +9,23 @@ translated here and nowhere else.
 from __future__ import annotations
 
 import html
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from bot.errors import CommandError, CommandReason, FetchError
+from reader.errors import FeedError, FeedReason, FetchReason
 from reader.limits import MAX_DOCUMENT_BYTES, SUPPORTED_EXTENSIONS
 from summarizer import UnsupportedInputError
 from summarizer.errors import NotArticleError
 
-__all__ = ["LANGUAGES", "MESSAGES", "UiLanguage", "error_text", "language_for", "text"]
+__all__ = [
+    "LANGUAGES",
+    "MESSAGES",
+    "UiLanguage",
+    "error_text",
+    "language_for",
+    "stored_error_text",
+    "text",
+]
 
 UiLanguage = Literal["zh-Hans", "zh-Hant", "en"]
 LANGUAGES: Final[tuple[UiLanguage, ...]] = ("zh-Hans", "zh-Hant", "en")
@@ -587,10 +596,12 @@ MESSAGES: Final[dict[str, M]] = {
         "en": "Automatic summaries are for groups; in private I answer every article anyway.",
     },
     "forget_confirm": {
-        "zh-Hans": "要删除这里保存的全部数据吗？包括文章、摘要记录、订阅和筛选。无法恢复。",
-        "zh-Hant": "要刪除這裡儲存的全部資料嗎？包括文章、摘要紀錄、訂閱和篩選。無法復原。",
-        "en": "Delete everything stored for this chat? Articles, digests, the subscription "
-        "and filters. This can't be undone.",
+        "zh-Hans": "要删除这里保存的全部数据吗？包括文章、摘要记录、订阅、筛选和关注的新闻源。"
+        "无法恢复。",
+        "zh-Hant": "要刪除這裡儲存的全部資料嗎？包括文章、摘要紀錄、訂閱、篩選和追蹤的新聞來源。"
+        "無法復原。",
+        "en": "Delete everything stored for this chat? Articles, digests, the subscription, "
+        "filters and followed feeds. This can't be undone.",
     },
     "forget_yes": {"zh-Hans": "全部删除", "zh-Hant": "全部刪除", "en": "Delete everything"},
     "forget_no": {"zh-Hans": "取消", "zh-Hant": "取消", "en": "Cancel"},
@@ -638,6 +649,181 @@ MESSAGES: Final[dict[str, M]] = {
         "zh-Hant": "這個檔案裡沒有找到文章正文。",
         "en": "I couldn't find an article in that file.",
     },
+    # --- news feeds (bot/handlers/feeds.py) ------------------------------------------
+    "cmd_feed": {
+        "zh-Hans": "关注新闻源（RSS、Atom、JSON Feed）",
+        "zh-Hant": "追蹤新聞來源（RSS、Atom、JSON Feed）",
+        "en": "Follow news feeds (RSS, Atom, JSON Feed)",
+    },
+    "help_feeds": {
+        "zh-Hans": "<b>新闻源</b>\n"
+        "• /feed add 网址：关注一个 RSS/Atom/JSON 源（或宣告了源的网页），"
+        "新文章进入每日摘要。\n"
+        "• /feed：列出关注的源。/feed remove 编号：取消关注。\n"
+        "• /feed export：导出 .opml 文件；私聊发 .opml 文件即可导入"
+        "（群里回复它发 /feed import）。",
+        "zh-Hant": "<b>新聞來源</b>\n"
+        "• /feed add 網址：追蹤一個 RSS/Atom/JSON 來源（或宣告了來源的網頁），"
+        "新文章進入每日摘要。\n"
+        "• /feed：列出追蹤的來源。/feed remove 編號：取消追蹤。\n"
+        "• /feed export：匯出 .opml 檔案；私訊傳 .opml 檔案即可匯入"
+        "（群組裡回覆它傳 /feed import）。",
+        "en": "<b>News feeds</b>\n"
+        "• /feed add URL: follow an RSS/Atom/JSON feed (or a page that announces one); "
+        "its new items go into the daily digest.\n"
+        "• /feed: the feeds followed here. /feed remove 2: stop following one.\n"
+        "• /feed export: an .opml file; send an .opml file in private to import one "
+        "(in a group, reply to it with /feed import).",
+    },
+    "feed_usage": {
+        "zh-Hans": "用法：/feed add 网址 · /feed list · /feed remove 编号或网址 · "
+        "/feed export · /feed import（回复一个 .opml 文件）",
+        "zh-Hant": "用法：/feed add 網址 · /feed list · /feed remove 編號或網址 · "
+        "/feed export · /feed import（回覆一個 .opml 檔案）",
+        "en": "Usage: /feed add URL · /feed list · /feed remove NUMBER or URL · "
+        "/feed export · /feed import (as a reply to an .opml file)",
+    },
+    "feed_added": {
+        "zh-Hans": "已关注 <b>{title}</b>（源里现有 {count} 条）。\n{url}",
+        "zh-Hant": "已追蹤 <b>{title}</b>（來源裡現有 {count} 則）。\n{url}",
+        "en": "Now following <b>{title}</b> ({count} items in the feed now).\n{url}",
+    },
+    "feed_next_digest": {
+        "zh-Hans": "之后的新文章会进入这里的每日摘要（每 {minutes} 分钟检查一次）；"
+        "/digest 可以先看目前为止的摘要。",
+        "zh-Hant": "之後的新文章會進入這裡的每日摘要（每 {minutes} 分鐘檢查一次）；"
+        "/digest 可以先看目前為止的摘要。",
+        "en": "New items go into this chat's daily digest (checked every {minutes} min); "
+        "/digest shows the digest so far.",
+    },
+    "feed_next_subscribe": {
+        "zh-Hans": "新文章会进入每日摘要，但这里还没有订阅：用 /subscribe 08:30 开启。"
+        "（每 {minutes} 分钟检查一次；/digest 可以先看目前为止的摘要。）",
+        "zh-Hant": "新文章會進入每日摘要，但這裡還沒有訂閱：用 /subscribe 08:30 開啟。"
+        "（每 {minutes} 分鐘檢查一次；/digest 可以先看目前為止的摘要。）",
+        "en": "New items go into the daily digest, but this chat has none yet: "
+        "/subscribe 08:30 starts one. (Checked every {minutes} min; /digest shows it so far.)",
+    },
+    "feed_exists": {
+        "zh-Hans": "这里已经关注了 <b>{title}</b>。",
+        "zh-Hant": "這裡已經追蹤了 <b>{title}</b>。",
+        "en": "This chat already follows <b>{title}</b>.",
+    },
+    "feed_list_heading": {
+        "zh-Hans": "<b>关注的新闻源</b>（{count}/{max}）",
+        "zh-Hant": "<b>追蹤的新聞來源</b>（{count}/{max}）",
+        "en": "<b>Feeds followed here</b> ({count}/{max})",
+    },
+    "feed_list_none": {
+        "zh-Hans": "这里没有关注任何新闻源。用 /feed add 网址 添加。",
+        "zh-Hant": "這裡沒有追蹤任何新聞來源。用 /feed add 網址 新增。",
+        "en": "This chat follows no feeds. Add one with /feed add URL.",
+    },
+    "feed_list_ok": {
+        "zh-Hans": "上次成功读取：{when}",
+        "zh-Hant": "上次成功讀取：{when}",
+        "en": "last read {when}",
+    },
+    "feed_list_pending": {
+        "zh-Hans": "还没有读取过",
+        "zh-Hant": "還沒有讀取過",
+        "en": "not read yet",
+    },
+    # the reason's own message follows these two (it is HTML already)
+    "feed_list_error": {
+        "zh-Hans": "上次读取失败：",
+        "zh-Hant": "上次讀取失敗：",
+        "en": "the last read failed: ",
+    },
+    "feed_list_failing": {
+        "zh-Hans": "从 {when} 起一直读取失败：",
+        "zh-Hant": "從 {when} 起一直讀取失敗：",
+        "en": "failing since {when}: ",
+    },
+    "feed_removed": {
+        "zh-Hans": "已取消关注 <b>{title}</b>。",
+        "zh-Hant": "已取消追蹤 <b>{title}</b>。",
+        "en": "Stopped following <b>{title}</b>.",
+    },
+    "feed_export_none": {
+        "zh-Hans": "这里没有关注任何新闻源，没有可以导出的。",
+        "zh-Hant": "這裡沒有追蹤任何新聞來源，沒有可以匯出的。",
+        "en": "This chat follows no feeds, so there is nothing to export.",
+    },
+    "feed_export_caption": {
+        "zh-Hans": "{count} 个新闻源（OPML）",
+        "zh-Hant": "{count} 個新聞來源（OPML）",
+        "en": "{count} feeds (OPML)",
+    },
+    "feed_import_usage": {
+        "zh-Hans": "把 .opml 文件发给我（群里：回复那个文件发 /feed import）。",
+        "zh-Hant": "把 .opml 檔案傳給我（群組裡：回覆那個檔案傳 /feed import）。",
+        "en": "Send me an .opml file (in a group: reply to it with /feed import).",
+    },
+    "feed_import_report": {
+        "zh-Hans": "<b>OPML 导入</b>：新增 {added} 个，已有 {exists} 个，失败 {failed} 个。",
+        "zh-Hant": "<b>OPML 匯入</b>：新增 {added} 個，已有 {exists} 個，失敗 {failed} 個。",
+        "en": "<b>OPML import</b>: {added} added, {exists} already here, {failed} failed.",
+    },
+    "feed_import_line": {  # the reason's own message follows
+        "zh-Hans": "• {name}：",
+        "zh-Hant": "• {name}：",
+        "en": "• {name}: ",
+    },
+    "feed_import_more": {
+        "zh-Hans": "……另有 {count} 个失败未列出",
+        "zh-Hant": "……另有 {count} 個失敗未列出",
+        "en": "…and {count} more failed",
+    },
+    "feed_too_many": {
+        "zh-Hans": "这里已经关注了 {max} 个新闻源，达到上限：请先用 /feed remove 取消一些。",
+        "zh-Hant": "這裡已經追蹤了 {max} 個新聞來源，達到上限：請先用 /feed remove 取消一些。",
+        "en": "This chat follows {max} feeds, the most it can: remove some first (/feed remove).",
+    },
+    "feed_not_found": {
+        "zh-Hans": "这里没有新闻源「{value}」。/feed list 显示编号。",
+        "zh-Hant": "這裡沒有新聞來源「{value}」。/feed list 顯示編號。",
+        "en": "There is no feed “{value}” here. /feed list shows the numbers.",
+    },
+    "feed_bad_url": {
+        "zh-Hans": "「{value}」不是一个有效的链接。",
+        "zh-Hant": "「{value}」不是一個有效的連結。",
+        "en": "“{value}” isn't a valid link.",
+    },
+    "feed_not_feed": {
+        "zh-Hans": "这个链接不是 RSS、Atom 或 JSON Feed 新闻源。",
+        "zh-Hant": "這個連結不是 RSS、Atom 或 JSON Feed 新聞來源。",
+        "en": "That link is not an RSS, Atom or JSON Feed.",
+    },
+    "feed_unreadable": {
+        "zh-Hans": "这个新闻源坏得太厉害，我读不出来。",
+        "zh-Hant": "這個新聞來源壞得太厲害，我讀不出來。",
+        "en": "That feed is too broken for me to read.",
+    },
+    "feed_no_feed": {
+        "zh-Hans": "这个网页不是新闻源，也没有宣告任何新闻源。",
+        "zh-Hant": "這個網頁不是新聞來源，也沒有宣告任何新聞來源。",
+        "en": "That page is not a feed and announces none.",
+    },
+    "feed_not_opml": {
+        "zh-Hans": "这个文件不是 OPML 新闻源列表。",
+        "zh-Hant": "這個檔案不是 OPML 新聞來源列表。",
+        "en": "That file is not an OPML list of feeds.",
+    },
+    "feed_unknown_error": {
+        "zh-Hans": "读不出来。",
+        "zh-Hant": "讀不出來。",
+        "en": "it could not be read.",
+    },
+    # sent once per chat by the poller (bot/feeds/jobs.py); the reason's own message follows
+    "feed_failing_notice": {
+        "zh-Hans": "⚠️ 新闻源 <b>{title}</b> 已经连续一天读取失败。我会继续重试，"
+        "恢复后自动接着收录；不想要了可以用 /feed remove 取消关注。\n{url}\n原因：",
+        "zh-Hant": "⚠️ 新聞來源 <b>{title}</b> 已經連續一天讀取失敗。我會繼續重試，"
+        "恢復後自動接著收錄；不想要了可以用 /feed remove 取消追蹤。\n{url}\n原因：",
+        "en": "⚠️ The feed <b>{title}</b> has failed to load for a day. I keep trying and "
+        "pick it up again when it recovers; /feed remove stops following it.\n{url}\nWhy: ",
+    },
 }
 
 
@@ -676,6 +862,8 @@ def error_text(
             return text("file_too_large", lang, limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
     if isinstance(error, CommandError):
         return text(_COMMAND_ERRORS[error.reason], lang, **error.values)
+    if isinstance(error, FeedError):
+        return _first(lang, f"feed_{error.reason}")
     if isinstance(error, UnsupportedInputError):
         return _first(lang, f"reason_{error.reason}")
     if isinstance(error, NotArticleError):
@@ -697,7 +885,26 @@ _COMMAND_ERRORS: Final[dict[CommandReason, str]] = {
     "bad_zone": "sub_bad_zone",
     "filter_too_long": "filter_too_long",
     "filter_too_many": "filter_too_many",
+    "feed_too_many": "feed_too_many",
+    "feed_not_found": "feed_not_found",
+    "feed_bad_url": "feed_bad_url",
 }
+
+
+def stored_error_text(code: str | None, lang: UiLanguage) -> str:
+    """Words for an error kept as a code, ``reason`` or ``reason:detail`` (a feed's last one).
+
+    A feed's last error is stored, not raised, so it comes back as the stable
+    code the error carried: a :data:`~reader.errors.FeedReason` or a
+    :data:`~reader.errors.FetchReason` with its detail (``http_status:404``).
+    An unknown code (an older version's) gets a neutral sentence.
+    """
+    reason, _, detail = (code or "").partition(":")
+    if reason in get_args(FeedReason) and not detail:
+        return error_text(FeedError(reason, reason), lang)  # type: ignore[arg-type]
+    if reason in get_args(FetchReason):
+        return error_text(FetchError(reason, reason, detail=detail or None), lang)  # type: ignore[arg-type]
+    return text("feed_unknown_error", lang)
 
 
 def _first(lang: UiLanguage, *keys: str) -> str:

@@ -14,6 +14,8 @@ from telegram.ext import Application, CallbackContext
 from bot.autoreply import AutoReplyGate
 from bot.config import Settings
 from bot.daily import DailyJobs
+from bot.feeds.following import FeedFollowing
+from bot.feeds.jobs import FeedJobs
 from bot.links import LinkReader
 from bot.storage import Storage
 from bot.summaries import Summaries
@@ -38,6 +40,10 @@ class Services:
     auto_gate: AutoReplyGate
     #: Links → articles through one shared, address-checked HTTP client (bot/links.py).
     links: LinkReader
+    #: The chat's news feeds: what ``/feed`` does (bot/feeds/following.py).
+    feeds: FeedFollowing
+    #: Feed polling rounds on the JobQueue (bot/feeds/jobs.py; the round: bot/feeds/poller.py).
+    feed_jobs: FeedJobs
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.bot_data[SERVICES_KEY] = self

@@ -113,6 +113,18 @@ class Summaries:
         )
         return Summarized(digest=digest, cached=cached, article=article)
 
+    async def digest_of(self, text: str, *, title: str | None = None) -> tuple[str, Digest]:
+        """``text``'s hash and digest, from storage if any chat has it, storing nothing.
+
+        For callers that store the article themselves, in several chats at
+        once (a feed item fanned out to every following chat).
+        """
+        key = text_hash(text, title)
+        stored = await self.storage.digest_for_hash(key)
+        if stored is not None:
+            return key, stored
+        return key, await self._summarize_once(key, text, title)
+
     async def recent(self, chat_id: int, *, hours: float = 24.0) -> list[StoredArticle]:
         return await self.storage.recent_articles(chat_id, utc_now() - timedelta(hours=hours))
 

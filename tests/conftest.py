@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,9 @@ from hypothesis import settings
 settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile("repeatable")
+
+# A throw-away PostgreSQL server (started only if a test asks): postgres_url, storage_target.
+pytest_plugins = ("tests.pg",)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: Linux's RAM-backed file system, where there is one.
@@ -51,6 +55,16 @@ def zh_hant_article(zh_hans_article: str) -> str:
     return str(opencc.OpenCC("s2twp").convert(zh_hans_article))
 
 
+@contextlib.contextmanager
+def scratch_dir(fallback: Path) -> Iterator[Path]:
+    """A fresh directory in RAM where the system has a RAM disk, else ``fallback``."""
+    if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+        with tempfile.TemporaryDirectory(dir=RAM_DISK, prefix="zhaiyao-test-") as ram:
+            yield Path(ram)
+    else:
+        yield fallback
+
+
 @pytest.fixture
 def db_dir(tmp_path: Path) -> Iterator[Path]:
     """A fresh directory for a test's SQLite database: in RAM where the system has a RAM
@@ -62,8 +76,5 @@ def db_dir(tmp_path: Path) -> Iterator[Path]:
     against power loss, which no test simulates (a killed process loses nothing either
     way: the data is in the kernel's page cache).
     """
-    if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
-        with tempfile.TemporaryDirectory(dir=RAM_DISK, prefix="zhaiyao-test-") as ram:
-            yield Path(ram)
-    else:
-        yield tmp_path
+    with scratch_dir(tmp_path) as path:
+        yield path

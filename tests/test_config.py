@@ -26,7 +26,9 @@ def load(tmp_path: Path, **env: str) -> Settings:
 def test_defaults(tmp_path: Path) -> None:
     s = load(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
     assert s.token == TOKEN
-    assert s.database_path == DEFAULT_DATABASE_PATH == Path("data/zhaiyao.sqlite3")
+    # relative to ZHAIYAO_HOME, which defaults to the working directory
+    assert s.database_path == Path.cwd() / DEFAULT_DATABASE_PATH
+    assert Path("data/zhaiyao.sqlite3") == DEFAULT_DATABASE_PATH
     assert s.default_timezone == "Asia/Shanghai" and s.timezone.key == "Asia/Shanghai"
     assert s.log_level == "INFO"
     assert s.base_url is None and s.base_file_url is None

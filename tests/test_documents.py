@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 import random
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
+from docx.document import Document
 from fpdf import FPDF
 
 from reader.documents import (
@@ -26,6 +25,8 @@ from reader.documents import (
 )
 from reader.encodings import _common_hanzi
 from summarizer.errors import NotArticleError, SummarizerError, UnsupportedInputError
+from tests.fakes.cli import run_cli
+from tests.fakes.documents import docx_bytes, pdf_bytes, scan_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -235,22 +236,8 @@ def test_markdown_title_from_first_heading() -> None:
 # --------------------------------------------------------------------------- .pdf
 
 
-def _pdf(paragraphs: list[str], *, title: str | None = None, heading: str | None = None) -> bytes:
-    pdf = FPDF()
-    if title:
-        pdf.set_title(title)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    if heading:
-        pdf.cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
-    for p in paragraphs:
-        pdf.multi_cell(0, 6, p, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
-    return bytes(pdf.output())
-
-
 def test_pdf_text_layer_with_wrapped_lines_rejoined() -> None:
-    doc = extract_document(_pdf(EN, title="Acme Q3", heading="Acme revenue jumps"), "q3.pdf")
+    doc = extract_document(pdf_bytes(EN, title="Acme Q3", heading="Acme revenue jumps"), "q3.pdf")
     assert doc.kind == "pdf"
     assert doc.title == "Acme Q3"
     lines = doc.text.split("\n")
@@ -259,16 +246,13 @@ def test_pdf_text_layer_with_wrapped_lines_rejoined() -> None:
 
 
 def test_pdf_title_that_is_a_file_name_is_ignored() -> None:
-    doc = extract_document(_pdf(EN, title="Microsoft Word - q3.docx"), "q3.pdf")
+    doc = extract_document(pdf_bytes(EN, title="Microsoft Word - q3.docx"), "q3.pdf")
     assert doc.title is None
 
 
 def test_pdf_without_text_layer() -> None:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(20, 20, 80, 60, style="F")  # a "scan": drawing only
     with pytest.raises(UnsupportedInputError) as exc_info:
-        extract_document(bytes(pdf.output()), "scan.pdf")
+        extract_document(scan_pdf(), "scan.pdf")
     assert exc_info.value.reason == "no_text_layer"
 
 
@@ -290,7 +274,7 @@ def test_damaged_pdf() -> None:
 
 
 def test_kind_from_mime_type_or_magic_when_the_name_says_nothing() -> None:
-    data = _pdf(EN)
+    data = pdf_bytes(EN)
     assert extract_document(data, "file", "application/pdf").kind == "pdf"
     assert extract_document(data, "download").kind == "pdf"  # sniffed %PDF-
     assert extract_document("\n".join(EN).encode(), "notes").kind == "txt"
@@ -303,9 +287,7 @@ def test_kind_from_mime_type_or_magic_when_the_name_says_nothing() -> None:
 # --------------------------------------------------------------------------- .docx
 
 
-def _docx() -> bytes:
-    d = docx.Document()
-    d.core_properties.title = ""
+def _report(d: Document) -> None:
     d.add_paragraph("季度经营报告", style="Title")
     d.add_heading("一、经营概况", level=1)
     d.add_paragraph(ZH_HANS[0])
@@ -318,9 +300,10 @@ def _docx() -> bytes:
     table.cell(0, 1).text = "34亿"
     table.cell(1, 0).text = ZH_HANS[1]  # a layout table holding prose
     d.add_paragraph(ZH_HANS[2])
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
+
+
+def _docx() -> bytes:
+    return docx_bytes(title="", build=_report)
 
 
 def test_docx_keeps_headings_lists_and_prose() -> None:
@@ -341,13 +324,7 @@ def test_docx_keeps_headings_lists_and_prose() -> None:
 
 
 def test_docx_core_title_is_used() -> None:
-    d = docx.Document()
-    d.core_properties.title = "Acme Q3"
-    for p in EN:
-        d.add_paragraph(p)
-    buf = io.BytesIO()
-    d.save(buf)
-    doc = extract_document(buf.getvalue(), "acme.docx")
+    doc = extract_document(docx_bytes(EN, title="Acme Q3"), "acme.docx")
     assert doc.title == "Acme Q3"
     assert doc.text.split("\n") == EN
 
@@ -492,23 +469,11 @@ def test_extract_page_returns_title_and_lines() -> None:
 # --------------------------------------------------------------------------- CLI and start-up
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "summarizer", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=env,
-    )
-
-
 def test_cli_reads_documents(tmp_path: Path) -> None:
     gbk = tmp_path / "news.txt"
     gbk.write_bytes(("十月消费数据公布\n" + ARTICLE_ZH).encode("gbk"))
     pdf = tmp_path / "acme.pdf"
-    pdf.write_bytes(_pdf(EN * 2, title="Acme Q3 results"))
+    pdf.write_bytes(pdf_bytes(EN * 2, title="Acme Q3 results"))
     report = tmp_path / "report.docx"
     report.write_bytes(_docx())
     for path, expected in (
@@ -516,21 +481,18 @@ def test_cli_reads_documents(tmp_path: Path) -> None:
         (pdf, "Acme Q3 results"),
         (report, "季度经营报告"),
     ):
-        result = _cli(str(path))
+        result = run_cli(str(path))
         assert result.returncode == 0, result.stderr
         assert expected in result.stdout
 
 
 def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     scan = tmp_path / "scan.pdf"
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(10, 10, 50, 50, style="F")
-    scan.write_bytes(bytes(pdf.output()))
+    scan.write_bytes(scan_pdf())
     image = tmp_path / "chart.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     for path, words in ((scan, "no text layer"), (image, "supported")):
-        result = _cli(str(path))
+        result = run_cli(str(path))
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
-import os
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
-from fpdf import FPDF
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,6 +20,11 @@ from bot.errors import FetchError
 from reader.fetch import fetch_url
 from reader.guard import USER_AGENT, check_url, is_public_address, make_client
 from reader.urls import find_urls, is_article_url, pick_article_urls
+from tests.fakes.cli import run_child, run_cli
+from tests.fakes.documents import pdf_bytes
+from tests.fakes.http_server import HttpServer as Server
+from tests.fakes.http_server import Route, drip, redirect, response, unbounded
+from tests.fakes.network import PUBLIC, FakeInternet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,152 +60,41 @@ PDF_SENTENCES = [
 ]
 
 
-def _pdf_bytes() -> bytes:
-    pdf = FPDF()
-    pdf.set_title("Acme Q3")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    for sentence in PDF_SENTENCES:
-        pdf.multi_cell(0, 6, sentence, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+def _page(body: bytes, ctype: str, status: str = "200 OK") -> Route:
+    return response(body, status=status, headers=[("Content-Type", ctype)])
 
 
-@dataclass
-class Hit:
-    path: str
-    headers: dict[str, str]
-
-
-@dataclass
-class Server:
-    host: str
-    port: int
-    hits: list[Hit] = field(default_factory=list)
-
-    def url(self, path: str, host: str | None = None) -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
-
-
-Route = Callable[[BaseHTTPRequestHandler, "Server"], None]
-
-
-def _send(
-    h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str, length: bool = True
-) -> None:
-    h.send_response(status)
-    h.send_header("Content-Type", ctype)
-    if length:
-        h.send_header("Content-Length", str(len(body)))
-    h.end_headers()
-    h.wfile.write(body)
-
-
-def _redirect(location: str, status: int = 302) -> Route:
-    def route(h: BaseHTTPRequestHandler, s: Server) -> None:
-        h.send_response(status)
-        h.send_header("Location", location.format(port=s.port))
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-
-    return route
-
-
-def _chain(h: BaseHTTPRequestHandler, s: Server) -> None:
-    """/chain/N redirects N times, then serves the article."""
-    n = int(h.path.rsplit("/", 1)[1])
-    if n == 0:
-        _send(h, 200, ARTICLE, "text/html; charset=utf-8")
-    else:
-        _redirect(f"/chain/{n - 1}", 301)(h, s)
-
-
-def _huge(h: BaseHTTPRequestHandler, s: Server) -> None:
-    """6 MB with no Content-Length: the cap must be enforced while streaming."""
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.send_header("Connection", "close")
-    h.end_headers()
-    chunk = b"<p>" + "数据".encode() * 20_000 + b"</p>"
-    try:
-        for _ in range(6 * 1024 * 1024 // len(chunk) + 1):
-            h.wfile.write(chunk)
-    except OSError:
-        pass  # the client stopped reading: expected
-
-
-def _declared_huge(h: BaseHTTPRequestHandler, s: Server) -> None:
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.send_header("Content-Length", str(50 * 1024 * 1024))
-    h.end_headers()
-    with contextlib.suppress(OSError):  # the client may hang up first
-        h.wfile.write(b"<html>" + b" " * 1024)
-
-
-def _slow(h: BaseHTTPRequestHandler, s: Server) -> None:
-    """Headers at once, then one byte every 0.1 s for at most 5 s (a drip, not a hang)."""
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.end_headers()
-    try:
-        for _ in range(50):
-            h.wfile.write(b" ")
-            h.wfile.flush()
-            time.sleep(0.1)
-    except OSError:
-        pass
-
-
-ROUTES: dict[str, Route] = {
-    "/article": lambda h, s: _send(h, 200, ARTICLE, "text/html; charset=utf-8"),
-    "/verify": lambda h, s: _send(h, 200, VERIFY, "text/html; charset=utf-8"),
-    "/plain": lambda h, s: _send(h, 200, PLAIN, "text/plain; charset=gbk"),
-    "/report": lambda h, s: _send(h, 200, _pdf_bytes(), "application/octet-stream"),
-    "/pdf": lambda h, s: _send(h, 200, _pdf_bytes(), "application/pdf"),
-    "/image": lambda h, s: _send(h, 200, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"),
-    "/missing": lambda h, s: _send(h, 404, b"<h1>Not Found</h1>", "text/html"),
-    "/redirect": _redirect("/article"),
-    "/to-private-ip": _redirect("http://127.0.0.2:{port}/article"),
-    "/to-internal-name": _redirect("http://internal.test:{port}/article"),
-    "/to-ftp": _redirect("ftp://127.0.0.1/file"),
-    "/huge": _huge,
-    "/declared-huge": _declared_huge,
-    "/slow": _slow,
-}
-
-
-def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            server.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}))
-            route = ROUTES.get(self.path) or (_chain if self.path.startswith("/chain/") else None)
-            if route is None:
-                _send(self, 404, b"no such route", "text/plain")
-            else:
-                route(self, server)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
+def _routes(port: int) -> dict[str, Route]:
+    pdf = pdf_bytes(PDF_SENTENCES, title="Acme Q3")
+    html = "text/html; charset=utf-8"
+    return {
+        "/article": _page(ARTICLE, html),
+        "/verify": _page(VERIFY, html),
+        "/plain": _page(PLAIN, "text/plain; charset=gbk"),
+        "/report": _page(pdf, "application/octet-stream"),
+        "/pdf": _page(pdf, "application/pdf"),
+        "/image": _page(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"),
+        "/missing": _page(b"<h1>Not Found</h1>", "text/html", "404 Not Found"),
+        "/redirect": redirect("/article"),
+        "/to-private-ip": redirect(f"http://127.0.0.2:{port}/article"),
+        "/to-internal-name": redirect(f"http://internal.test:{port}/article"),
+        "/to-ftp": redirect("ftp://127.0.0.1/file"),
+        # /chain/N redirects N times, then serves the article
+        "/chain/0": _page(ARTICLE, html),
+        **{
+            f"/chain/{n}": redirect(f"/chain/{n - 1}", "301 Moved Permanently") for n in range(1, 8)
+        },
+        # 6 MB with no Content-Length: the cap must be enforced while streaming
+        "/huge": unbounded(b"<p>" + "数据".encode() * 20_000 + b"</p>", 6 << 20, "text/html"),
+        "/declared-huge": response(b"<html>" + b" " * 1024, length=50 << 20),
+        "/slow": drip(threading.Event(), 50),  # one byte every 0.1 s for at most 5 s
+    }
 
 
 def _start(host: str, port: int = 0) -> Iterator[Server]:
-    state = Server(host, 0)
-    httpd = ThreadingHTTPServer((host, port), _handler(state))
-    httpd.daemon_threads = True
-    httpd.block_on_close = False
-    state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with Server(host=host, port=port) as server:
+        server.routes.update(_routes(server.port))
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -225,32 +112,9 @@ def inner(server: Server) -> Iterator[Server]:
 
 
 @pytest.fixture
-def only_127_0_0_1_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pretend 127.0.0.1 is a public host, so guards can be tested on loopback."""
-    real = guard.is_public_address
-
-    def policy(ip: guard.IPAddress) -> bool:
-        return ip == ipaddress.ip_address("127.0.0.1") or real(ip)
-
-    monkeypatch.setattr(guard, "is_public_address", policy)
-
-
-@pytest.fixture
-def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Host names the tests resolve; anything else fails like an unknown name."""
-    table: dict[str, list[str]] = {}
-
-    async def resolve(host: str, port: int) -> list[str]:
-        try:
-            return [str(ipaddress.ip_address(host))]
-        except ValueError:
-            pass
-        if host not in table:
-            raise OSError(f"unknown host {host}")
-        return table[host]
-
-    monkeypatch.setattr(guard, "_resolve", resolve)
-    return table
+def internet() -> FakeInternet:
+    """``news.test`` is a public address whose site is the ``server`` on 127.0.0.1."""
+    return FakeInternet()
 
 
 async def _error(url: str, **kwargs: Any) -> FetchError:
@@ -269,7 +133,7 @@ async def test_article_page(server: Server) -> None:
     assert got.title == TITLE
     assert got.text.split("\n") == PARAS
     assert got.body == ARTICLE
-    hit = server.hits[-1]
+    hit = server.requests[-1]
     assert hit.headers["user-agent"] == USER_AGENT and "zhaiyao" in USER_AGENT
     assert hit.headers["user-agent"].startswith("Mozilla/5.0")
 
@@ -333,51 +197,57 @@ async def test_private_and_local_hosts_refused(server: Server, url: str) -> None
 
 
 async def test_redirect_to_a_private_address_is_refused(
-    server: Server, inner: Server, only_127_0_0_1_is_public: None
+    server: Server, inner: Server, internet: FakeInternet
 ) -> None:
-    # the first hop is "public" and is served; the hop to 127.0.0.2 is not
-    assert (await fetch_url(server.url("/article"))).title == TITLE
-    err = await _error(server.url("/to-private-ip"))
+    async with make_client(network=internet.network) as client:
+        # the first hop is public and is served; the hop to 127.0.0.2 is not
+        got = await fetch_url(server.url("/article", host="news.test"), client=client)
+        assert got.title == TITLE
+        err = await _error(server.url("/to-private-ip", host="news.test"), client=client)
     assert err.reason == "blocked_address"
     assert inner.hits == []
 
 
 async def test_redirect_to_a_name_that_resolves_privately_is_refused(
-    server: Server,
-    inner: Server,
-    only_127_0_0_1_is_public: None,
-    fake_dns: dict[str, list[str]],
+    server: Server, inner: Server, internet: FakeInternet
 ) -> None:
-    fake_dns["internal.test"] = ["127.0.0.2"]
-    err = await _error(server.url("/to-internal-name"))
+    internet.names["internal.test"] = ["127.0.0.2"]
+    async with make_client(network=internet.network) as client:
+        err = await _error(server.url("/to-internal-name", host="news.test"), client=client)
     assert err.reason == "blocked_address"
+    assert internet.resolved == ["news.test", "internal.test"]
     assert inner.hits == []
 
 
 async def test_host_name_is_resolved_once_and_the_vetted_address_is_used(
-    server: Server, only_127_0_0_1_is_public: None, fake_dns: dict[str, list[str]]
+    server: Server, internet: FakeInternet
 ) -> None:
-    fake_dns["news.test"] = ["127.0.0.1"]
-    got = await fetch_url(server.url("/article", host="news.test"))
+    async with make_client(network=internet.network) as client:
+        got = await fetch_url(server.url("/article", host="news.test"), client=client)
     assert got.title == TITLE
     assert got.url == server.url("/article", host="news.test")
-    assert server.hits[-1].headers["host"] == f"news.test:{server.port}"  # Host preserved
+    assert internet.resolved == ["news.test"] and internet.dialled == [PUBLIC]
+    assert server.requests[-1].headers["host"] == f"news.test:{server.port}"  # Host preserved
 
 
 async def test_any_private_answer_refuses_the_name(
-    server: Server, inner: Server, only_127_0_0_1_is_public: None, fake_dns: dict[str, list[str]]
+    server: Server, inner: Server, internet: FakeInternet
 ) -> None:
     """DNS rebinding: a public and a private answer together are refused outright."""
-    fake_dns["rebind.test"] = ["127.0.0.1", "127.0.0.2"]
+    internet.names["rebind.test"] = [PUBLIC, "127.0.0.2"]
     before = len(server.hits)
-    err = await _error(server.url("/article", host="rebind.test"))
+    async with make_client(network=internet.network) as client:
+        err = await _error(server.url("/article", host="rebind.test"), client=client)
     assert err.reason == "blocked_address"
+    assert internet.dialled == []  # refused before any connection
     assert len(server.hits) == before and inner.hits == []
 
 
-async def test_unknown_host_is_a_network_error(fake_dns: dict[str, list[str]]) -> None:
-    err = await _error("http://no-such-host.test/a")
+async def test_unknown_host_is_a_network_error(internet: FakeInternet) -> None:
+    async with make_client(network=internet.network) as client:
+        err = await _error("http://no-such-host.test/a", client=client)
     assert err.reason == "network"
+    assert internet.dialled == []
 
 
 def test_peer_address_is_checked_for_clients_without_the_guard() -> None:
@@ -451,7 +321,7 @@ async def test_credentials_in_the_url_are_never_sent(server: Server) -> None:
     url = f"http://reader:s3cret@127.0.0.1:{server.port}/article"
     got = await fetch_url(url, allow_private=True)
     assert "s3cret" not in got.url and "reader" not in got.url
-    hit = server.hits[-1]
+    hit = server.requests[-1]
     assert hit.path == "/article"
     assert "authorization" not in hit.headers
 
@@ -584,25 +454,19 @@ def test_the_fetcher_reads_no_environment(module: str) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def _cli(url: str, allow: bool) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FETCH_ALLOW_PRIVATE_NETWORKS"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    if allow:
-        env["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true"
-    return subprocess.run(
-        [sys.executable, "-m", "summarizer", url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=env,
-    )
+def _allow(allow: bool) -> dict[str, str]:
+    return {"FETCH_ALLOW_PRIVATE_NETWORKS": "true"} if allow else {}
 
 
 def test_cli_summarizes_a_link(server: Server) -> None:
-    result = _cli(server.url("/article"), allow=True)
+    # the module, from outside (plain text: no parser worker to start in the child)
+    result = run_child(server.url("/plain"), env=_allow(True))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == TITLE
+    assert PARAS[0] in result.stdout
+    # an HTML page, with its title, in this process (same main(), no start-up)
+    page = run_cli(server.url("/article"), env=_allow(True))
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.splitlines()[0] == TITLE
 
 
 @pytest.mark.parametrize(
@@ -614,7 +478,7 @@ def test_cli_summarizes_a_link(server: Server) -> None:
     ],
 )
 def test_cli_link_errors_are_one_line(server: Server, path: str, allow: bool, reason: str) -> None:
-    result = _cli(path if "://" in path else server.url(path), allow=allow)
+    result = run_cli(path if "://" in path else server.url(path), env=_allow(allow))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

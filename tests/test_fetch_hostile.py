@@ -10,13 +10,8 @@ on real sockets in ``test_fetch.py``).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
-import os
-import subprocess
-import sys
-import time
 import tracemalloc
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -29,8 +24,8 @@ import reader.fetch as fetch
 from bot.errors import FetchError
 from reader.documents import read_inline
 from reader.fetch import MAX_FETCH_BYTES, fetch_url
-from reader.guard import make_client
 from reader.isolate import read_in_worker
+from tests.fakes.cli import run_cli
 from tests.fakes.hostile_server import (
     HostileServer,
     Route,
@@ -227,42 +222,9 @@ async def test_bombs_stay_within_the_cap_in_memory(hostile: HostileServer) -> No
         tracemalloc.stop()
 
 
-async def _max_stall(work: Callable[[], Any]) -> float:
-    """The longest gap between ticks of a 50 ms heartbeat while ``work()`` runs."""
-    gaps: list[float] = []
-
-    async def heartbeat() -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(0.05)
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-
-    beat = asyncio.create_task(heartbeat())
-    await asyncio.sleep(0)  # let it start
-    try:
-        with contextlib.suppress(FetchError):
-            await work()
-        await asyncio.sleep(0.06)  # one tick after the work, to see a stall at its very end
-    finally:
-        beat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await beat
-    return max(gaps)
-
-
-@pytest.mark.parametrize(
-    "path", ["/gzip-bomb", "/chunked-gzip-bomb", "/gzip-gzip", "/gzip-gzip-gzip"]
-)
-async def test_a_bomb_never_stalls_the_event_loop(hostile: HostileServer, path: str) -> None:
-    # the old fetcher froze the loop for 14 s inflating "gzip, gzip"; bounded work takes ms.
-    # One client made beforehand, as the bot does (making one loads the CA bundle).
-    async with make_client(allow_private=True) as client:
-        stall = await _max_stall(
-            lambda: fetch_url(hostile.url(path), allow_private=True, client=client)
-        )
-    assert stall < 0.5
+# That a bomb never stalls the event loop follows from the bounded work above (each raw
+# chunk inflates to at most the cap, tested below): the stalls themselves are timed in
+# bench/bench_hostile_fetch.py, not asserted here (no test depends on a machine's speed).
 
 
 # --------------------------------------------------------------------------- response shapes
@@ -460,9 +422,11 @@ def _cells(n: int) -> bytes:
 async def test_a_page_that_parses_forever_is_stopped_by_the_worker(
     real_worker: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 1 MB of table cells keeps trafilatura busy for ~40 s; the worker (which starts in ~2 s)
-    # is stopped at its limit
-    monkeypatch.setattr(fetch, "read_in_worker", functools.partial(read_in_worker, timeout=6.0))
+    # 1 MB of table cells keeps trafilatura busy for ~40 s; the worker is stopped at its limit.
+    # A page read first warms the worker (its ~2 s start-up counts against the first file's
+    # limit), so the limit can be short and still far below the page's parsing time.
+    assert (await _mock_fetch(_answer(ARTICLE, HTML))).title == TITLE
+    monkeypatch.setattr(fetch, "read_in_worker", functools.partial(read_in_worker, timeout=2.0))
     err = await _mock_error(_answer(_cells(35_000), HTML))
     assert err.reason == "unreadable"
     assert err.detail == "too_complex"
@@ -490,16 +454,7 @@ async def test_the_worker_reads_the_page_in_the_headers_charset(real_worker: Non
 def test_cli_prints_one_line_for_a_hostile_link(
     hostile: HostileServer, path: str, reason: str
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "FETCH_ALLOW_PRIVATE_NETWORKS"}
-    env |= {"PYTHONIOENCODING": "utf-8", "FETCH_ALLOW_PRIVATE_NETWORKS": "true"}
-    result = subprocess.run(
-        [sys.executable, "-m", "summarizer", hostile.url(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=env,
-    )
+    result = run_cli(hostile.url(path), env={"FETCH_ALLOW_PRIVATE_NETWORKS": "true"})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

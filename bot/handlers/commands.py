@@ -21,7 +21,7 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import group, help, subscriptions
+from bot.handlers import feeds, group, help, subscriptions
 from bot.messages import UiLanguage
 from bot.messages import text as t
 from bot.services import Services
@@ -52,6 +52,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("settings", subscriptions.on_settings, "cmd_settings"),
     Command("filter", subscriptions.on_filter, "cmd_filter"),
     Command("unsubscribe", subscriptions.on_unsubscribe, "cmd_unsubscribe"),
+    Command("feed", feeds.on_feed, "cmd_feed"),
     Command("forget", subscriptions.on_forget, "cmd_forget"),
     Command("auto", subscriptions.on_auto, "cmd_auto", ("group",)),
 )

@@ -133,11 +133,11 @@ async def auto_reply(
     """Reply to a long group article with its digest when the group turned ``/auto on``.
 
     Once per article (``new``: not stored in this chat before) and at most one
-    reply per :data:`bot.autoreply.AUTO_REPLY_INTERVAL` seconds per group.
+    reply per :data:`bot.autoreply.AUTO_REPLY_INTERVAL` per group (held in the database).
     """
     if not new or not (await svc.storage.chat_settings(message.chat_id)).auto:
         return False
-    if not svc.auto_gate.allow(message.chat_id):
+    if not await svc.auto_gate.allow(message.chat_id):
         return False
     await reply_digest(message, outcome, lang)
     return True

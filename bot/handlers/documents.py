@@ -1,5 +1,8 @@
 """Documents: a file sent in private (or replied to with ``/summary``) gets a digest.
 
+An ``.opml`` file sent in private is a feed list: its feeds are followed
+(:func:`bot.handlers.feeds.import_document`).
+
 Size and type are checked from what Telegram says about the file before
 anything is downloaded, so a 50 MB video or a zip costs one short reply.
 The download goes through ``getFile`` and the bot's file URL
@@ -20,6 +23,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, MessageHandler, filters
 
 from bot.handlers.common import answer_article, reply_html, ui_language
+from bot.handlers.feeds import import_document, is_opml
 from bot.messages import UiLanguage, error_text
 from bot.messages import text as t
 from bot.services import Services
@@ -79,6 +83,9 @@ def register(application: AnyApp, svc: Services) -> None:
     async def on_document(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
         message = update.effective_message
         if message is None or message.document is None:
+            return
+        if is_opml(message.document):  # a feed reader's export: follow its feeds
+            await import_document(svc, message, message.document, lang=ui_language(update))
             return
         await answer_document(svc, message, message.document, lang=ui_language(update))
 

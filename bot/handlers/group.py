@@ -30,6 +30,7 @@ from bot.ingest import (
     message_text,
     part_from_message,
     rejoin_key,
+    resume_pending_parts,
 )
 from bot.links import links_to_read, message_urls
 from bot.messages import UiLanguage
@@ -79,19 +80,24 @@ def register(application: AnyApp, svc: Services) -> None:
     rejoiner = Rejoiner(
         svc.settings.forward_merge_seconds,
         store,
-        spawn=lambda coro, part: application.create_task(coro, update=part.update),
+        store=svc.storage,
+        scope="group",
+        revive=lambda data: Update.de_json(data, application.bot),
+        spawn=lambda coro, update: application.create_task(coro, update=update),
     )
+    resume_pending_parts(application, rejoiner)
 
     async def on_group_message(update: Update, context: AnyContext) -> None:
         message = update.effective_message
         text = message_text(message) if message else None
         if message is None or not text:
             return
-        key = rejoin_key(message, text, rejoiner)
-        if key is None or not application.running:  # stopping: no time to wait for parts
-            await store([part_from_message(message, text, "", update)])
-        else:
-            rejoiner.add(part_from_message(message, text, key, update))
+        async with rejoiner.turn(message.chat_id):  # this chat's parts join in order
+            key = await rejoin_key(message, text, rejoiner)
+            if key is not None and application.running:  # stopping: no time to wait for parts
+                await rejoiner.add(part_from_message(message, text, key, update))
+                return
+        await store([part_from_message(message, text, "", update)])
 
     application.add_handler(MessageHandler(GROUP_ARTICLE_FILTER, on_group_message))
 

@@ -31,5 +31,11 @@ async def on_help(update: Update, context: BotContext) -> None:
     lang = ui_language(update)
     await reply_html(
         message,
-        t("help_private" if private else "help_group", lang) + "\n\n" + t("help_daily", lang),
+        "\n\n".join(
+            [
+                t("help_private" if private else "help_group", lang),
+                t("help_daily", lang),
+                t("help_feeds", lang),
+            ]
+        ),
     )

@@ -24,6 +24,7 @@ from bot.ingest import (
     message_text,
     part_from_message,
     rejoin_key,
+    resume_pending_parts,
 )
 from bot.links import links_to_read, message_urls
 from bot.services import Services
@@ -56,22 +57,29 @@ def register(application: AnyApp, svc: Services) -> None:
     rejoiner = Rejoiner(
         svc.settings.forward_merge_seconds,
         flush,
-        spawn=lambda coro, part: application.create_task(coro, update=part.update),
+        store=svc.storage,
+        scope="private",
+        revive=lambda data: Update.de_json(data, application.bot),
+        spawn=lambda coro, update: application.create_task(coro, update=update),
     )
+    resume_pending_parts(application, rejoiner)
 
     async def on_article(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
         message = update.effective_message
         if message is None:
             return
         text = message_text(message) or ""
-        key = rejoin_key(message, text, rejoiner)
-        joins = key is not None and rejoiner.pending(message.chat_id, key)
-        links = None if joins else links_to_read(text, message_urls(message))
+        async with rejoiner.turn(message.chat_id):  # this chat's parts join in order
+            key = await rejoin_key(message, text, rejoiner)
+            joins = key is not None and await rejoiner.pending(message.chat_id, key)
+            links = None if joins else links_to_read(text, message_urls(message))
+            # stopping (not running): no time to wait for parts
+            if links is None and key is not None and application.running:
+                await rejoiner.add(part_from_message(message, text, key, update))
+                return
         if links is not None:  # mostly a link (or a few): read the articles behind them
             await answer_links(svc, message, links, lang=ui_language(update))
-        elif key is None or not application.running:  # stopping: no time to wait for parts
-            await answer_article(svc, message, text, lang=ui_language(update), source="private")
         else:
-            rejoiner.add(part_from_message(message, text, key, update))
+            await answer_article(svc, message, text, lang=ui_language(update), source="private")
 
     application.add_handler(MessageHandler(ARTICLE_FILTER, on_article))

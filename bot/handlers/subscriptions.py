@@ -208,7 +208,6 @@ async def on_forget_answer(update: Update, context: BotContext) -> None:
         return
     if query.data == FORGET_YES:
         await context.services.daily.forget(chat.id)
-        context.services.auto_gate.forget(chat.id)
         answer = t("forget_done", lang)
     else:
         answer = t("forget_cancelled", lang)

@@ -15,8 +15,8 @@ from tests.e2e.conftest import Harness
 from tests.fakes.builders import command, photo, sticker, voice
 from tests.fakes.telegram_html import parse_html, utf16_length
 
-USER = 777
-GROUP = -100777
+# one running bot for the module's `bot` tests: each gets fresh chat ids (bot.user, bot.group)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.mark.parametrize(
@@ -51,16 +51,16 @@ GROUP = -100777
 async def test_private_odd_input_gets_a_short_clear_answer(
     bot: Harness, fields: dict[str, Any], expected: str
 ) -> None:
-    message = bot.fake.send(USER, **fields)
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, **fields)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.reply_to == message["message_id"]
     assert expected in call.text
-    assert bot.services.summaries.summarized == 0
+    assert bot.summarized == 0
 
 
 async def test_article_full_of_markup_is_escaped(bot: Harness) -> None:
-    bot.fake.send(USER, HTMLISH_ARTICLE)
-    [call] = await bot.fake.wait_sent(USER)
+    bot.fake.send(bot.user, HTMLISH_ARTICLE)
+    [call] = await bot.fake.wait_sent(bot.user)
     visible = parse_html(call.text)  # what Telegram shows
     assert "<script>safe()</script>" in visible
     assert "Lumen & Co" in visible
@@ -69,14 +69,14 @@ async def test_article_full_of_markup_is_escaped(bot: Harness) -> None:
 
 
 async def test_article_with_markdown_characters_is_sent_as_is(bot: Harness) -> None:
-    bot.fake.send(USER, MARKDOWN_ARTICLE)
-    [call] = await bot.fake.wait_sent(USER)
+    bot.fake.send(bot.user, MARKDOWN_ARTICLE)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert "[1.2 billion dollars](https://example.com)" in parse_html(call.text)
 
 
 async def test_4096_repeated_han_characters_fit_one_message(bot: Harness) -> None:
-    message = bot.fake.send(USER, "啊" * 4096)
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, "啊" * 4096)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.reply_to == message["message_id"]
     assert utf16_length(parse_html(call.text)) <= 4096
     assert "4096 chars →" in call.text
@@ -84,29 +84,29 @@ async def test_4096_repeated_han_characters_fit_one_message(bot: Harness) -> Non
 
 async def test_long_paste_split_by_the_client_is_one_digest(bot: Harness) -> None:
     # a paste of one enormous sentence, split in two messages as clients do past 4096
-    first = bot.fake.send(USER, "据报道" + "企业收入增长" * 700)
-    bot.fake.send(USER, "利润下降" * 300 + "。")
-    [call] = await bot.fake.wait_sent(USER)
+    first = bot.fake.send(bot.user, "据报道" + "企业收入增长" * 700)
+    bot.fake.send(bot.user, "利润下降" * 300 + "。")
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.reply_to == first["message_id"]
     assert utf16_length(parse_html(call.text)) <= 4096
     assert "5403 chars →" in call.text  # 3 + 4200 + 1200: both parts
     await bot.settled()
-    assert len(bot.fake.sent(USER)) == 1
+    assert len(bot.fake.sent(bot.user)) == 1
 
 
 async def test_group_stickers_and_chatter_get_silence(bot: Harness) -> None:
-    bot.fake.chat(GROUP, "supergroup", title="Chat")
-    bot.fake.send(GROUP, user_id=5, **sticker())
-    bot.fake.send(GROUP, user_id=5, **voice())
-    bot.fake.send(GROUP, user_id=5, **photo())
-    bot.fake.send(GROUP, "😀", user_id=5)
-    bot.fake.send(GROUP, "", user_id=5)
+    bot.fake.chat(bot.group, "supergroup", title="Chat")
+    bot.fake.send(bot.group, user_id=5, **sticker())
+    bot.fake.send(bot.group, user_id=5, **voice())
+    bot.fake.send(bot.group, user_id=5, **photo())
+    bot.fake.send(bot.group, "😀", user_id=5)
+    bot.fake.send(bot.group, "", user_id=5)
     await bot.settled()
-    assert bot.fake.sent(GROUP) == []
+    assert bot.fake.sent(bot.group) == []
 
 
 async def test_summary_with_html_looking_text_in_a_group(bot: Harness) -> None:
-    bot.fake.chat(GROUP, "supergroup", title="Chat")
-    bot.fake.send(GROUP, user_id=5, **command("/summary <b>x</b> & <i>"))
-    [call] = await bot.fake.wait_sent(GROUP)
+    bot.fake.chat(bot.group, "supergroup", title="Chat")
+    bot.fake.send(bot.group, user_id=5, **command("/summary <b>x</b> & <i>"))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert "too short" in call.text

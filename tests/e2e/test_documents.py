@@ -8,16 +8,15 @@ refused before anything is downloaded.
 
 from __future__ import annotations
 
-import io
-
-import docx
-from fpdf import FPDF
+import pytest
 
 from tests.e2e.conftest import Harness
 from tests.fakes.builders import command, document
+from tests.fakes.documents import docx_bytes, pdf_bytes
 
-USER = 6060
-GROUP = -1006060
+# one running bot for the module's `bot` tests: each gets fresh chat ids (bot.user, bot.group)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
 
 ZH_HANS_TXT = """云帆物流上调全年业绩预期
 云帆物流周四发布公告，将全年营业收入预期上调至二百一十亿元，高于此前预计的一百九十亿元。
@@ -80,35 +79,13 @@ def quoted_from(call_text: str, source: str) -> list[str]:
     return sentences
 
 
-def pdf_bytes() -> bytes:
-    pdf = FPDF()
-    pdf.set_title(PDF_LINES[0])  # the document's title, as a word processor would set it
-    pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=14)
-    pdf.multi_cell(0, 8, PDF_LINES[0], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    for line in PDF_LINES[1:]:
-        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def docx_bytes() -> bytes:
-    d = docx.Document()
-    d.core_properties.title = "松涛软件发布新一代办公套件"
-    for paragraph in DOCX_PARAGRAPHS:
-        d.add_paragraph(paragraph)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
 def send_file(
     bot: Harness,
     content: bytes,
     name: str | None,
     mime: str | None,
     *,
-    chat_id: int = USER,
+    chat_id: int | None = None,
     language_code: str = "en",
     size: int | None = None,
     caption: str | None = None,
@@ -116,7 +93,7 @@ def send_file(
     file_id = f"file-{len(bot.fake.calls())}-{name}"
     bot.fake.add_file(file_id, content, f"documents/{name or 'file'}")
     return bot.fake.send(
-        chat_id,
+        bot.user if chat_id is None else chat_id,
         language_code=language_code,
         **document(file_id, name, mime, len(content) if size is None else size, caption),
     )
@@ -126,20 +103,20 @@ async def test_gb18030_text_file(bot: Harness) -> None:
     message = send_file(
         bot, ZH_HANS_TXT.encode("gb18030"), "云帆.txt", "text/plain", language_code="zh-CN"
     )
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.reply_to == message["message_id"]
     assert call.text.startswith("<b>云帆物流上调全年业绩预期</b>")
     quoted_from(call.text, ZH_HANS_TXT)
     assert "约 1 分钟读完" in call.text
     [download] = bot.fake.calls("getFile")
     assert download.params["file_id"].endswith("云帆.txt")
-    [stored] = await bot.services.summaries.recent(USER)
+    [stored] = await bot.services.summaries.recent(bot.user)
     assert (stored.source, stored.url) == ("document", None)
 
 
 async def test_big5_text_file(bot: Harness) -> None:
     send_file(bot, ZH_HANT_TXT.encode("big5"), "news.txt", "text/plain", language_code="zh-TW")
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text.startswith("<b>玉山電信推出企業專網服務</b>")
     quoted_from(call.text, ZH_HANT_TXT)
     assert "約 1 分鐘讀完" in call.text
@@ -147,7 +124,7 @@ async def test_big5_text_file(bot: Harness) -> None:
 
 async def test_html_file(bot: Harness) -> None:
     send_file(bot, HTML_DOC.encode(), "cobalt.html", "text/html")
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text.startswith("<b>Cobalt Bank expands lending to small exporters</b>")
     assert "<p>" not in call.text
     quoted_from(call.text, HTML_DOC)
@@ -155,15 +132,20 @@ async def test_html_file(bot: Harness) -> None:
 
 async def test_markdown_file(bot: Harness) -> None:
     send_file(bot, MARKDOWN_DOC.encode(), "lakeside.md", None)  # no MIME type: the name says
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text.startswith("<b>Lakeside Foods to open three plant-based factories</b>")
     assert "# " not in call.text
     quoted_from(call.text, MARKDOWN_DOC)
 
 
 async def test_pdf_file(bot: Harness) -> None:
-    send_file(bot, pdf_bytes(), "recall.pdf", "application/pdf")
-    [call] = await bot.fake.wait_sent(USER)
+    send_file(
+        bot,
+        pdf_bytes(PDF_LINES[1:], title=PDF_LINES[0], heading=PDF_LINES[0]),
+        "recall.pdf",
+        "application/pdf",
+    )
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text.startswith(f"<b>{PDF_LINES[0]}</b>")
     quoted_from(call.text, " ".join(PDF_LINES))
     assert "words →" in call.text
@@ -172,13 +154,13 @@ async def test_pdf_file(bot: Harness) -> None:
 async def test_docx_file_with_a_caption_is_read_as_the_document(bot: Harness) -> None:
     send_file(
         bot,
-        docx_bytes(),
+        docx_bytes(DOCX_PARAGRAPHS, title="松涛软件发布新一代办公套件"),
         "新品.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         caption="看看这个",  # the file is the article, not the caption
         language_code="zh-hans",
     )
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text.startswith("<b>松涛软件发布新一代办公套件</b>")
     quoted_from(call.text, "".join(DOCX_PARAGRAPHS))
 
@@ -186,7 +168,7 @@ async def test_docx_file_with_a_caption_is_read_as_the_document(bot: Harness) ->
 async def test_unsupported_types_get_the_list_without_a_download(bot: Harness) -> None:
     send_file(bot, b"PK\x03\x04" + b"\x00" * 64, "photos.zip", "application/zip")
     send_file(bot, b"MZ" + b"\x00" * 64, "setup.exe", "application/x-msdownload")
-    first, second = await bot.fake.wait_sent(USER, 2)
+    first, second = await bot.fake.wait_sent(bot.user, 2)
     for call in (first, second):
         assert call.text == (
             "I can't read that kind of file. Files I can read: .txt .md .html .htm .pdf .docx"
@@ -203,32 +185,32 @@ async def test_a_file_over_the_cap_is_refused_without_a_download(bot: Harness) -
         size=11 * 1024 * 1024,  # what Telegram says it is
         language_code="zh-hans",
     )
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text == "这个文件太大了（上限 10 MB），我没有下载。"
     assert bot.fake.calls("getFile") == []
 
 
 async def test_a_damaged_file_gets_a_clear_message(bot: Harness) -> None:
     send_file(bot, b"PK\x03\x04 not really a zip", "broken.docx", None)
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text == "That file is damaged, or its content doesn't match its type."
 
 
 async def test_a_missing_download_gets_a_clear_message(bot: Harness) -> None:
-    bot.fake.send(USER, **document("never-uploaded", "notes.txt", "text/plain", 100))
-    [call] = await bot.fake.wait_sent(USER)
+    bot.fake.send(bot.user, **document("never-uploaded", "notes.txt", "text/plain", 100))
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.text == "I couldn't download that file. Please send it again."
 
 
 async def test_group_documents_only_via_summary(bot: Harness) -> None:
-    bot.fake.chat(GROUP, "supergroup", title="Desk")
-    shared = send_file(bot, ZH_HANS_TXT.encode("gbk"), "memo.txt", "text/plain", chat_id=GROUP)
+    bot.fake.chat(bot.group, "supergroup", title="Desk")
+    shared = send_file(bot, ZH_HANS_TXT.encode("gbk"), "memo.txt", "text/plain", chat_id=bot.group)
     await bot.settled()
-    assert bot.fake.sent(GROUP) == [] and bot.fake.calls("getFile") == []  # not asked: silent
+    assert bot.fake.sent(bot.group) == [] and bot.fake.calls("getFile") == []  # not asked: silent
 
-    bot.fake.send(GROUP, user_id=USER, reply_to_message=shared, **command("/summary"))
-    [call] = await bot.fake.wait_sent(GROUP)
+    bot.fake.send(bot.group, user_id=bot.user, reply_to_message=shared, **command("/summary"))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert call.reply_to == shared["message_id"]  # under the file
     assert call.text.startswith("<b>云帆物流上调全年业绩预期</b>")
-    [stored] = await bot.services.summaries.recent(GROUP)
+    [stored] = await bot.services.summaries.recent(bot.group)
     assert stored.source == "document"

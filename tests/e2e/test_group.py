@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.articles import (
     DINGTALK_ARTICLE,
     EN_ARTICLE,
@@ -16,6 +18,10 @@ from tests.fakes.telegram_server import BOT_USERNAME, FakeTelegram
 GROUP = -1001234567
 MEMBER = 31337
 
+# one running bot for the module's `bot` tests: each gets fresh chat ids (bot.user, bot.group);
+# every test runs on SQLite and on PostgreSQL
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.both_engines]
+
 
 def group(fake: FakeTelegram, chat_id: int = GROUP, username: str | None = None) -> None:
     fake.chat(chat_id, "supergroup", title="Market Watch", username=username)
@@ -27,91 +33,93 @@ DINGTALK_GIST = "钉钉发布新版本，面向制造企业推出排班助手"
 EN_GIST = "Northwind Logistics posts record quarter as e-commerce volumes climb"
 
 
-def unseen_article(fake: FakeTelegram, text: str = ZH_HANS_ARTICLE) -> dict[str, object]:
+def unseen_article(h: Harness, text: str = ZH_HANS_ARTICLE) -> dict[str, object]:
     """A message the bot never received (privacy mode), as a reply target."""
-    return fake.new_message(GROUP, text=text, user_id=MEMBER + 1)
+    return h.fake.new_message(h.group, text=text, user_id=MEMBER + 1)
 
 
 async def test_summary_replying_to_a_message_digests_it(bot: Harness) -> None:
-    group(bot.fake)
-    article = unseen_article(bot.fake)
-    bot.fake.send(GROUP, user_id=MEMBER, reply_to_message=article, **command("/summary"))
-    [call] = await bot.fake.wait_sent(GROUP)
+    group(bot.fake, bot.group)
+    article = unseen_article(bot)
+    bot.fake.send(bot.group, user_id=MEMBER, reply_to_message=article, **command("/summary"))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert call.reply_to == article["message_id"]  # the digest belongs under the article
     assert call.params["parse_mode"] == "HTML"
     assert call.params["link_preview_options"] == {"is_disabled": True}
     assert "<b>星河云发布三季度财报" in call.text
-    stored = await bot.services.summaries.recent(GROUP)
+    stored = await bot.services.summaries.recent(bot.group)
     assert [(a.message_id, a.source) for a in stored] == [(article["message_id"], "command")]
 
 
 async def test_summary_addressed_to_the_bot_by_name(bot: Harness) -> None:
-    group(bot.fake)
-    article = unseen_article(bot.fake, ZH_HANT_ARTICLE)
+    group(bot.fake, bot.group)
+    article = unseen_article(bot, ZH_HANT_ARTICLE)
     bot.fake.send(
-        GROUP, user_id=MEMBER, reply_to_message=article, **command(f"/summary@{BOT_USERNAME}")
+        bot.group, user_id=MEMBER, reply_to_message=article, **command(f"/summary@{BOT_USERNAME}")
     )
-    [call] = await bot.fake.wait_sent(GROUP)
+    [call] = await bot.fake.wait_sent(bot.group)
     assert call.reply_to == article["message_id"]
     assert "晨光電子" in call.text
 
 
 async def test_summary_addressed_to_another_bot_is_ignored(bot: Harness) -> None:
-    group(bot.fake)
-    article = unseen_article(bot.fake)
-    bot.fake.send(GROUP, user_id=MEMBER, reply_to_message=article, **command("/summary@other_bot"))
+    group(bot.fake, bot.group)
+    article = unseen_article(bot)
+    bot.fake.send(
+        bot.group, user_id=MEMBER, reply_to_message=article, **command("/summary@other_bot")
+    )
     await bot.settled()
-    assert bot.fake.sent(GROUP) == []
+    assert bot.fake.sent(bot.group) == []
 
 
 async def test_summary_with_text_digests_the_text(bot: Harness) -> None:
-    group(bot.fake)
-    message = bot.fake.send(GROUP, user_id=MEMBER, **command("/summary " + EN_ARTICLE))
-    [call] = await bot.fake.wait_sent(GROUP)
+    group(bot.fake, bot.group)
+    message = bot.fake.send(bot.group, user_id=MEMBER, **command("/summary " + EN_ARTICLE))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert call.reply_to == message["message_id"]
     assert "<b>Northwind Logistics posts record quarter" in call.text
 
 
 async def test_summary_replying_to_a_sticker_says_there_is_no_text(bot: Harness) -> None:
-    group(bot.fake)
-    target = bot.fake.new_message(GROUP, user_id=MEMBER + 1, **sticker())
+    group(bot.fake, bot.group)
+    target = bot.fake.new_message(bot.group, user_id=MEMBER + 1, **sticker())
     message = bot.fake.send(
-        GROUP,
+        bot.group,
         user_id=MEMBER,
         language_code="zh-hans",
         reply_to_message=target,
         **command("/summary"),
     )
-    [call] = await bot.fake.wait_sent(GROUP)
+    [call] = await bot.fake.wait_sent(bot.group)
     assert call.reply_to == message["message_id"]
     assert "没有文字" in call.text
 
 
 async def test_summary_replying_to_chit_chat_says_it_is_too_short(bot: Harness) -> None:
-    group(bot.fake)
-    target = bot.fake.new_message(GROUP, text="lunch at noon?", user_id=MEMBER + 1)
-    bot.fake.send(GROUP, user_id=MEMBER, reply_to_message=target, **command("/summary"))
-    [call] = await bot.fake.wait_sent(GROUP)
+    group(bot.fake, bot.group)
+    target = bot.fake.new_message(bot.group, text="lunch at noon?", user_id=MEMBER + 1)
+    bot.fake.send(bot.group, user_id=MEMBER, reply_to_message=target, **command("/summary"))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert "too short" in call.text
-    assert bot.services.summaries.summarized == 0
+    assert bot.summarized == 0
 
 
 async def test_summary_alone_in_privacy_mode_explains_usage_and_privacy(bot: Harness) -> None:
-    group(bot.fake)
-    message = bot.fake.send(GROUP, user_id=MEMBER, **command("/summary"))
-    [call] = await bot.fake.wait_sent(GROUP)
+    group(bot.fake, bot.group)
+    message = bot.fake.send(bot.group, user_id=MEMBER, **command("/summary"))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert call.reply_to == message["message_id"]
     assert "/setprivacy" in call.text and "admin" in call.text
     # it asked Telegram whether it is an admin there
     [member] = bot.fake.calls("getChatMember")
-    assert member.chat_id == GROUP
+    assert member.chat_id == bot.group
 
 
 async def test_summary_alone_as_admin_explains_usage_without_privacy(bot: Harness) -> None:
-    group(bot.fake)
-    bot.fake.set_admin(GROUP)
-    bot.fake.send(GROUP, user_id=MEMBER, **command("/summary"))
-    [call] = await bot.fake.wait_sent(GROUP)
+    group(bot.fake, bot.group)
+    bot.fake.set_admin(bot.group)
+    bot.fake.send(bot.group, user_id=MEMBER, **command("/summary"))
+    [call] = await bot.fake.wait_sent(bot.group)
     assert "Nothing has been shared here" in call.text
     assert "/setprivacy" not in call.text
 
@@ -212,10 +220,9 @@ async def test_two_copies_of_one_story_are_rolled_up_once_with_a_count(start: St
 async def test_a_long_roll_up_is_sent_in_parts_the_first_replying(start: Starter) -> None:
     start.fake.can_read_all_group_messages = True
     group(start.fake, username="marketwatch")
-    async with start() as bot:
+    async with start(part_limit=120) as bot:  # several parts
         share(bot, EN_ARTICLE, DINGTALK_ARTICLE, ZH_HANS_ARTICLE, ZH_HANT_ARTICLE)
         await stored(bot, 4)
-        bot.services.daily.digests.part_limit = 120  # several parts
         message = bot.fake.send(GROUP, user_id=MEMBER, **command("/summary"))
         await bot.fake.wait_sent(GROUP, 2)
         await bot.settled()
@@ -232,10 +239,10 @@ async def test_a_long_roll_up_is_sent_in_parts_the_first_replying(start: Starter
 
 
 async def test_an_edited_command_is_not_answered_again(bot: Harness) -> None:
-    group(bot.fake)
-    message = bot.fake.new_message(GROUP, user_id=MEMBER, **command("/summary " + EN_ARTICLE))
+    group(bot.fake, bot.group)
+    message = bot.fake.new_message(bot.group, user_id=MEMBER, **command("/summary " + EN_ARTICLE))
     bot.fake.push_update({"message": message})
-    await bot.fake.wait_sent(GROUP)
+    await bot.fake.wait_sent(bot.group)
     bot.fake.push_update({"edited_message": {**message, "edit_date": message["date"] + 5}})
     await bot.settled()
-    assert len(bot.fake.sent(GROUP)) == 1
+    assert len(bot.fake.sent(bot.group)) == 1

@@ -17,7 +17,7 @@ async def test_menus_are_set_for_private_and_group_scopes(bot: Harness) -> None:
         ]
         for c in calls
     }
-    daily = ["subscribe", "digest", "settings", "filter", "unsubscribe", "forget"]
+    daily = ["subscribe", "digest", "settings", "filter", "unsubscribe", "feed", "forget"]
     assert menus == {
         ("all_private_chats", None): ["start", "help", "summary", *daily],
         ("all_private_chats", "zh"): ["start", "help", "summary", *daily],
@@ -49,3 +49,4 @@ async def test_help_differs_between_private_and_group(bot: Harness) -> None:
     assert "Paste or forward an article" in private.text
     assert "I never reply to ordinary group messages" in group.text
     assert "/subscribe" in private.text and "/subscribe" in group.text
+    assert "/feed add" in private.text and "/feed add" in group.text

@@ -7,12 +7,11 @@ and the good ones still get their digests, in the links' order.
 
 from __future__ import annotations
 
-import html
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Harness, Starter
+from tests.e2e.conftest import Harness, title_link
 from tests.fakes.article_server import ARTICLES, ArticleServer
 from tests.fakes.hostile_server import (
     HostileServer,
@@ -22,9 +21,11 @@ from tests.fakes.hostile_server import (
     zeros_compressed,
 )
 
-USER = 5151
 RETAIL = "/news/pearl-river-retail"
 FREIGHT = "/news/harbor-freight"
+
+# one running bot for the module's `bot` tests: each gets fresh chat ids (bot.user, bot.group)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.fixture
@@ -44,14 +45,9 @@ def hostile() -> Iterator[HostileServer]:
         yield server
 
 
-@pytest.fixture
-async def bot(start: Starter) -> AsyncIterator[Harness]:
-    async with start(fetch_allow_private_networks=True) as harness:
-        yield harness
-
-
-def title_link(url: str, title: str) -> str:
-    return f'<b><a href="{html.escape(url, quote=True)}">{title}</a></b>'
+@pytest.fixture(scope="module")
+def shared_settings() -> dict[str, object]:
+    return {"fetch_allow_private_networks": True}
 
 
 @pytest.mark.parametrize(
@@ -66,8 +62,8 @@ async def test_a_hostile_link_between_good_ones_fails_alone(
     bot: Harness, site: ArticleServer, hostile: HostileServer, path: str, why: str
 ) -> None:
     good = [site.url(RETAIL), site.url(FREIGHT)]
-    message = bot.fake.send(USER, f"three: {good[0]} {hostile.url(path)} {good[1]}")
-    first, second, third = await bot.fake.wait_sent(USER, 3)
+    message = bot.fake.send(bot.user, f"three: {good[0]} {hostile.url(path)} {good[1]}")
+    first, second, third = await bot.fake.wait_sent(bot.user, 3)
     assert [c.reply_to for c in (first, second, third)] == [message["message_id"]] * 3
     assert first.text.startswith(title_link(good[0], ARTICLES[RETAIL].title))
     assert second.text == f"Couldn't read the article at 127.0.0.1: {why}"

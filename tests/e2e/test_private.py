@@ -24,7 +24,9 @@ from tests.fakes.builders import (
     user_origin,
 )
 
-USER = 4242
+# one running bot for the module's `bot` tests: each gets fresh chat ids (bot.user, bot.group);
+# every test runs on SQLite and on PostgreSQL
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.both_engines]
 
 
 def assert_digest_message(call: Any, reply_to: int) -> None:
@@ -35,8 +37,8 @@ def assert_digest_message(call: Any, reply_to: int) -> None:
 
 async def test_typed_article_gets_a_digest_reply(bot: Harness) -> None:
     bot.services.typing.after = WAIT
-    message = bot.fake.send(USER, ZH_HANS_ARTICLE, language_code="zh-hans")
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, ZH_HANS_ARTICLE, language_code="zh-hans")
+    [call] = await bot.fake.wait_sent(bot.user)
     assert_digest_message(call, message["message_id"])
     text = call.text
     assert text.startswith("<b>星河云发布三季度财报，企业服务收入增长三成</b>")
@@ -60,26 +62,26 @@ async def test_slow_summary_shows_typing_first(bot: Harness) -> None:
 
     bot.services.summaries.summarize_fn = slow
     bot.services.typing.after = 0.05
-    bot.fake.send(USER, EN_ARTICLE)
+    bot.fake.send(bot.user, bot.unique(EN_ARTICLE))
     [typing] = await bot.fake.wait_for(lambda: bot.fake.calls("sendChatAction"), what="typing…")
-    assert typing.params["action"] == "typing" and typing.chat_id == USER
-    assert bot.fake.sent(USER) == []
+    assert typing.params["action"] == "typing" and typing.chat_id == bot.user
+    assert bot.fake.sent(bot.user) == []
     release.set()
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert "Northwind" in call.text
 
 
 async def test_traditional_reader_gets_traditional_interface(bot: Harness) -> None:
-    message = bot.fake.send(USER, ZH_HANT_ARTICLE, language_code="zh-TW")
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, ZH_HANT_ARTICLE, language_code="zh-TW")
+    [call] = await bot.fake.wait_sent(bot.user)
     assert_digest_message(call, message["message_id"])
     assert "晨光電子" in call.text  # the digest keeps the article's script
     assert "約 1 分鐘讀完" in call.text
 
 
 async def test_english_reader_and_article(bot: Harness) -> None:
-    message = bot.fake.send(USER, EN_ARTICLE, language_code="de")
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, EN_ARTICLE, language_code="de")
+    [call] = await bot.fake.wait_sent(bot.user)
     assert_digest_message(call, message["message_id"])
     assert call.text.startswith("<b>Northwind Logistics posts record quarter")
     assert "words →" in call.text and "min read" in call.text
@@ -96,56 +98,57 @@ async def test_english_reader_and_article(bot: Harness) -> None:
     ids=["channel", "user", "hidden-user", "chat"],
 )
 async def test_forwarded_article_gets_a_digest(bot: Harness, origin: dict[str, Any]) -> None:
-    message = bot.fake.send(USER, EN_ARTICLE, **origin)
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, EN_ARTICLE, **origin)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert_digest_message(call, message["message_id"])
     assert "Northwind" in call.text
-    stored = await bot.services.storage.recent_articles(USER, _long_ago())
+    stored = await bot.services.storage.recent_articles(bot.user, _long_ago())
     assert [a.source for a in stored] == ["forward"]
 
 
 async def test_caption_of_a_photo_is_an_article(bot: Harness) -> None:
-    message = bot.fake.send(USER, **photo(EN_ARTICLE))
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, **photo(EN_ARTICLE))
+    [call] = await bot.fake.wait_sent(bot.user)
     assert_digest_message(call, message["message_id"])
     assert "Northwind" in call.text
 
 
 async def test_split_forward_is_one_digest_replying_to_the_first_part(bot: Harness) -> None:
     # the second part's update arrives first: order comes from the channel post ids
-    second = bot.fake.new_message(USER, text=SPLIT_PART_2, **channel_origin(-100555, 11))
-    first = bot.fake.new_message(USER, text=SPLIT_PART_1, **channel_origin(-100555, 10))
+    second = bot.fake.new_message(bot.user, text=SPLIT_PART_2, **channel_origin(-100555, 11))
+    first = bot.fake.new_message(bot.user, text=SPLIT_PART_1, **channel_origin(-100555, 10))
     bot.fake.push_update({"message": second})
     bot.fake.push_update({"message": first})
-    [call] = await bot.fake.wait_sent(USER)
+    [call] = await bot.fake.wait_sent(bot.user)
     assert_digest_message(call, first["message_id"])
     # both halves went into this one digest: the footer counts the whole article
     whole = summarize(SPLIT_PART_1.strip() + "\n" + SPLIT_PART_2.strip())
     assert f"{whole.stats.input_length} chars →" in call.text
     # nothing else follows: a later message is answered, and still one digest
-    bot.fake.send(USER, "thanks!")
-    await bot.fake.wait_sent(USER, 2)
+    bot.fake.send(bot.user, "thanks!")
+    await bot.fake.wait_sent(bot.user, 2)
     await bot.settled()
-    assert len(bot.fake.sent(USER)) == 2
-    assert bot.services.summaries.summarized == 1
+    assert len(bot.fake.sent(bot.user)) == 2
+    assert bot.summarized == 1
 
 
 async def test_same_article_again_is_answered_from_storage(bot: Harness) -> None:
-    bot.fake.send(USER, ZH_HANS_ARTICLE)
-    [first] = await bot.fake.wait_sent(USER)
-    again = bot.fake.send(USER, ZH_HANS_ARTICLE + "\n")  # trailing whitespace: same article
-    _, second = await bot.fake.wait_sent(USER, 2)
+    article = bot.unique(ZH_HANS_ARTICLE)
+    bot.fake.send(bot.user, article)
+    [first] = await bot.fake.wait_sent(bot.user)
+    again = bot.fake.send(bot.user, article + "\n")  # trailing whitespace: same article
+    _, second = await bot.fake.wait_sent(bot.user, 2)
     assert second.reply_to == again["message_id"]
     assert second.text == first.text
-    assert bot.services.summaries.summarized == 1
+    assert bot.summarized == 1
 
 
 async def test_chit_chat_gets_a_one_line_hint(bot: Harness) -> None:
-    message = bot.fake.send(USER, "你好，在吗？", language_code="zh-CN")
-    [call] = await bot.fake.wait_sent(USER)
+    message = bot.fake.send(bot.user, "你好，在吗？", language_code="zh-CN")
+    [call] = await bot.fake.wait_sent(bot.user)
     assert call.reply_to == message["message_id"]
     assert "太短" in call.text and "\n" not in call.text
-    assert bot.services.summaries.summarized == 0
+    assert bot.summarized == 0
 
 
 def _long_ago() -> Any:

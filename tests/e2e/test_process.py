@@ -138,6 +138,7 @@ def test_an_unreachable_base_url_is_one_line(tmp_path: Path) -> None:
             TELEGRAM_BASE_URL=base,
             DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
             LOG_LEVEL="DEBUG",
+            STARTUP_RETRY_SECONDS="0",  # give up at once (the default retries until it answers)
         )
     assert result.returncode == 1
     assert _last_line(result).startswith(f"zhaiyao-bot: cannot reach TELEGRAM_BASE_URL {base}")

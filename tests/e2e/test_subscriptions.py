@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.storage import Delivery, Storage
+from bot.storage.engines import settings_target
 from summarizer import summarize
 from tests.articles import DINGTALK_ARTICLE, EN_ARTICLE, ZH_HANS_ARTICLE, ZH_HANS_COPY
 from tests.e2e.conftest import Harness, Starter
@@ -18,6 +20,11 @@ USER = 4242
 GROUP = -1004242
 ADMIN = 77
 MEMBER = 78
+
+# one running bot for the module's `bot` tests: each gets fresh chat ids (bot.user, bot.group);
+# every test runs on SQLite and on PostgreSQL
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.both_engines]
+
 
 FIXED = datetime(2025, 3, 10, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai and Taipei, 01:00 in Berlin
 
@@ -62,8 +69,8 @@ async def test_subscribe_confirms_time_zone_and_next_delivery(start: Starter) ->
         assert "Next one: 10 Mar 2025, 07:00" in en
         sub = await h.services.storage.subscription(USER)
         assert sub is not None and (sub.hour, sub.minute, sub.timezone) == (7, 0, "Europe/Berlin")
-        [job] = h.services.daily.jobs(USER)  # moved, not added
-        assert job.job.trigger.timezone == ZoneInfo("Europe/Berlin")
+        # moved, not added: due at 07:00 in Berlin (CET, UTC+1), not at 21:00 in Taipei
+        assert await h.services.daily.next_due(USER) == datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
         # only the time: the chat keeps its zone
         again = await say(h, USER, "/subscribe 09:15")
         assert "09:15 (Europe/Berlin)" in again
@@ -73,12 +80,12 @@ async def test_subscribe_confirms_time_zone_and_next_delivery(start: Starter) ->
 
 
 async def test_invalid_time_or_zone_gets_an_example_and_changes_nothing(bot: Harness) -> None:
-    bad_time = await say(bot, USER, "/subscribe 25:99")
+    bad_time = await say(bot, bot.user, "/subscribe 25:99")
     assert "25:99" in bad_time and "/subscribe 08:30" in bad_time
-    bad_zone = await say(bot, USER, "/subscribe 08:00 Mars/Olympus", language_code="zh-hant")
+    bad_zone = await say(bot, bot.user, "/subscribe 08:00 Mars/Olympus", language_code="zh-hant")
     assert "Mars/Olympus" in bad_zone and "/subscribe 21:00 Asia/Taipei" in bad_zone
-    assert await bot.services.storage.subscription(USER) is None
-    assert bot.services.daily.jobs(USER) == ()
+    assert await bot.services.storage.subscription(bot.user) is None
+    assert await bot.services.daily.next_due(bot.user) is None
 
 
 async def settled(bot: Harness, chat_id: int, day: date) -> Delivery:
@@ -92,20 +99,20 @@ async def settled(bot: Harness, chat_id: int, day: date) -> Delivery:
 
 
 async def test_the_digest_arrives_on_time_with_duplicates_merged(bot: Harness) -> None:
-    await send_articles(bot, USER, ZH_HANS_ARTICLE, EN_ARTICLE, ZH_HANS_COPY)
-    await say(bot, USER, "/subscribe 08:00 UTC")
+    await send_articles(bot, bot.user, ZH_HANS_ARTICLE, EN_ARTICLE, ZH_HANS_COPY)
+    await say(bot, bot.user, "/subscribe 08:00 UTC")
     fires = datetime.now(UTC) + timedelta(seconds=2)
-    await bot.services.daily.subscribe(USER, fires.time(), ZoneInfo("UTC"))
-    [digest] = await bot.fake.wait_for(lambda: digests_sent(bot.fake, USER) or None, timeout=15)
+    await bot.services.daily.subscribe(bot.user, fires.time(), ZoneInfo("UTC"))
+    [digest] = await bot.fake.wait_for(lambda: digests_sent(bot.fake, bot.user) or None, timeout=15)
     assert "3 articles, 2 stories" in digest
     assert "星河云发布三季度财报，企业服务收入增长三成 ×2" in digest  # the copy merged
     assert "Northwind Logistics posts record quarter" in digest
     today = fires.date()  # the digest's date, even if the test crosses midnight
-    delivery = await settled(bot, USER, today)  # Telegram got it; the bot records it next
+    delivery = await settled(bot, bot.user, today)  # Telegram got it; the bot records it next
     assert delivery.status == "sent" and len(delivery.sent_ids) == 1
     # the next digest starts after this one: nothing new, nothing sent again
-    assert await bot.services.daily.deliver(USER, today) == delivery
-    assert len(digests_sent(bot.fake, USER)) == 1
+    assert await bot.services.daily.deliver(bot.user, today) == delivery
+    assert len(digests_sent(bot.fake, bot.user)) == 1
 
 
 async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
@@ -115,7 +122,7 @@ async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
         await first.services.daily.subscribe(USER, soon(3), ZoneInfo("UTC"))
     assert digests_sent(start.fake, USER) == []
     async with start() as second:
-        assert len(second.services.daily.jobs(USER)) == 1  # rescheduled from SQLite
+        assert await second.services.daily.next_due(USER) is not None  # due, in the database
         await start.fake.wait_for(lambda: digests_sent(start.fake, USER), timeout=15)
         # it came from the job or the start-up catch-up: either way the firing time has
         # passed, and stopping waits for a job still running, so a second one would show
@@ -125,10 +132,9 @@ async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
 async def test_crash_during_delivery_sends_each_part_exactly_once(start: Starter) -> None:
     fake = start.fake
     today = FIXED.date()  # the bot's clock, not the wall's: the test may cross midnight
-    async with start(clock=fixed_clock) as first:
+    async with start(clock=fixed_clock, part_limit=90) as first:  # several parts
         await send_articles(first, USER, ZH_HANS_ARTICLE, EN_ARTICLE, DINGTALK_ARTICLE)
         await first.services.daily.subscribe(USER, time(0, 0), ZoneInfo("UTC"))
-        first.services.daily.digests.part_limit = 90  # several parts
         fake.fail("sendMessage", 500, chat_id=USER, skip=1)  # part 1 goes, part 2 fails
         before = len(fake.sent(USER))
         delivery = await first.services.daily.deliver(USER, today)
@@ -145,7 +151,7 @@ async def test_crash_during_delivery_sends_each_part_exactly_once(start: Starter
 
 async def test_missed_digest_within_12_hours_is_sent_at_start_up(start: Starter) -> None:
     now = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
-    store = await Storage.connect(start.settings.database_path)
+    store = await Storage.connect(settings_target(start.settings))
     try:
         for chat_id in (USER, USER + 1):
             start.fake.chat(chat_id)
@@ -178,150 +184,152 @@ async def test_missed_digest_within_12_hours_is_sent_at_start_up(start: Starter)
 
 
 async def test_only_group_admins_change_subscriptions(bot: Harness) -> None:
-    bot.fake.chat(GROUP, "supergroup", title="Desk")
-    bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+    bot.fake.chat(bot.group, "supergroup", title="Desk")
+    bot.fake.set_member_status(bot.group, ADMIN, "administrator")
     for text in ("/subscribe 08:00", "/filter add 钉钉", "/auto on", "/unsubscribe", "/forget"):
-        refusal = await say(bot, GROUP, text, user_id=MEMBER)
+        refusal = await say(bot, bot.group, text, user_id=MEMBER)
         assert refusal == "Only the group's admins can change this."
-    assert await bot.services.storage.subscription(GROUP) is None
-    assert await bot.services.storage.filters(GROUP) == []
+    assert await bot.services.storage.subscription(bot.group) is None
+    assert await bot.services.storage.filters(bot.group) == []
     asked = [c for c in bot.fake.calls("getChatMember") if c.params.get("user_id") == MEMBER]
     assert asked
-    ok = await say(bot, GROUP, "/subscribe 18:30", user_id=ADMIN, language_code="zh-hans")
+    ok = await say(bot, bot.group, "/subscribe 18:30", user_id=ADMIN, language_code="zh-hans")
     assert "每天 18:30（Asia/Shanghai）" in ok
-    assert await bot.services.storage.subscription(GROUP) is not None
+    assert await bot.services.storage.subscription(bot.group) is not None
     # anyone may look
-    listing = await say(bot, GROUP, "/settings", user_id=MEMBER)
+    listing = await say(bot, bot.group, "/settings", user_id=MEMBER)
     assert "every day at 18:30 (Asia/Shanghai)" in listing
 
 
 async def test_filters_restrict_the_digest(bot: Harness) -> None:
-    await send_articles(bot, USER, ZH_HANS_ARTICLE, DINGTALK_ARTICLE, EN_ARTICLE)
-    assert "added" in await say(bot, USER, "/filter add 钉钉")
-    assert "already" in await say(bot, USER, "/filter add 钉钉")
-    assert "钉钉" in await say(bot, USER, "/filter list")
-    digest = await say(bot, USER, "/digest")
+    await send_articles(bot, bot.user, ZH_HANS_ARTICLE, DINGTALK_ARTICLE, EN_ARTICLE)
+    assert "added" in await say(bot, bot.user, "/filter add 钉钉")
+    assert "already" in await say(bot, bot.user, "/filter add 钉钉")
+    assert "钉钉" in await say(bot, bot.user, "/filter list")
+    digest = await say(bot, bot.user, "/digest")
     assert "#DingTalk · 1" in digest and "钉钉发布新版本" in digest
     assert "星河云" not in digest and "Northwind" not in digest
-    assert "removed" in await say(bot, USER, "/filter remove 钉钉")
-    everything = await say(bot, USER, "/digest")
+    assert "removed" in await say(bot, bot.user, "/filter remove 钉钉")
+    everything = await say(bot, bot.user, "/digest")
     assert "星河云" in everything and "Northwind" in everything
-    assert "regular expression" in await say(bot, USER, "/filter frobnicate x")
+    assert "regular expression" in await say(bot, bot.user, "/filter frobnicate x")
 
 
 async def test_digest_now_leaves_the_schedule_and_articles_alone(bot: Harness) -> None:
-    assert await say(bot, USER, "/digest") == "No new articles since the last digest."
-    await say(bot, USER, "/subscribe 23:59 UTC")
-    await send_articles(bot, USER, ZH_HANS_ARTICLE, ZH_HANS_COPY)
-    preview = await say(bot, USER, "/digest")
+    assert await say(bot, bot.user, "/digest") == "No new articles since the last digest."
+    await say(bot, bot.user, "/subscribe 23:59 UTC")
+    await send_articles(bot, bot.user, ZH_HANS_ARTICLE, ZH_HANS_COPY)
+    preview = await say(bot, bot.user, "/digest")
     assert "×2" in preview and "2 articles, 1 stories" in preview
-    with sqlite3.connect(bot.services.settings.database_path) as db:
-        assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
-    assert len(bot.services.daily.jobs(USER)) == 1
+    deliveries = "SELECT count(*) FROM deliveries WHERE chat_id = ?"
+    assert tuple(await bot.services.storage.db.fetchone(deliveries, (bot.user,)) or ()) == (0,)
+    assert await bot.services.daily.next_due(bot.user) is not None  # still due as it was
     # the scheduled digest still carries them
-    delivery = await bot.services.daily.deliver(USER, date(2030, 1, 1))
+    delivery = await bot.services.daily.deliver(bot.user, date(2030, 1, 1))
     assert delivery is not None and delivery.status == "sent"
     assert len(await bot.services.storage.delivery_article_ids(delivery.id)) == 2
 
 
 async def test_settings_and_unsubscribe(bot: Harness) -> None:
-    assert "Daily digest: off" in await say(bot, USER, "/settings")
-    await say(bot, USER, "/subscribe 06:45 Europe/Berlin", language_code="zh-hant")
-    await say(bot, USER, "/filter add 钉钉")
-    shown = await say(bot, USER, "/settings", language_code="zh-hant")
+    assert "Daily digest: off" in await say(bot, bot.user, "/settings")
+    await say(bot, bot.user, "/subscribe 06:45 Europe/Berlin", language_code="zh-hant")
+    await say(bot, bot.user, "/filter add 钉钉")
+    shown = await say(bot, bot.user, "/settings", language_code="zh-hant")
     assert "每天 06:45（Europe/Berlin）" in shown
     assert "語言：繁體中文" in shown and "篩選：钉钉" in shown
     assert "不傳訊息" in shown
-    assert "傳一行提示" in await say(bot, USER, "/settings emptyday on", language_code="zh-hant")
-    assert (await bot.services.storage.chat_settings(USER)).empty_day == "one_line"
-    assert await say(bot, USER, "/unsubscribe") == "The daily digest is off."
-    assert bot.services.daily.jobs(USER) == ()
-    assert await bot.services.storage.subscription(USER) is None
-    assert "no daily digest" in await say(bot, USER, "/unsubscribe")
+    assert "傳一行提示" in await say(
+        bot, bot.user, "/settings emptyday on", language_code="zh-hant"
+    )
+    assert (await bot.services.storage.chat_settings(bot.user)).empty_day == "one_line"
+    assert await say(bot, bot.user, "/unsubscribe") == "The daily digest is off."
+    assert await bot.services.daily.next_due(bot.user) is None
+    assert await bot.services.storage.subscription(bot.user) is None
+    assert "no daily digest" in await say(bot, bot.user, "/unsubscribe")
 
 
 async def test_empty_day_is_silent_or_one_line(bot: Harness) -> None:
     daily = bot.services.daily
-    await say(bot, USER, "/subscribe 08:00 UTC")
-    before = len(bot.fake.sent(USER))
-    silent = await daily.deliver(USER, date(2030, 1, 1))
+    await say(bot, bot.user, "/subscribe 08:00 UTC")
+    before = len(bot.fake.sent(bot.user))
+    silent = await daily.deliver(bot.user, date(2030, 1, 1))
     assert silent is not None and silent.status == "sent" and silent.parts == ()
-    assert len(bot.fake.sent(USER)) == before
-    await say(bot, USER, "/settings emptyday on")
-    before = len(bot.fake.sent(USER))
-    await daily.deliver(USER, date(2030, 1, 2))
-    [line] = bot.fake.sent(USER)[before:]
+    assert len(bot.fake.sent(bot.user)) == before
+    await say(bot, bot.user, "/settings emptyday on")
+    before = len(bot.fake.sent(bot.user))
+    await daily.deliver(bot.user, date(2030, 1, 2))
+    [line] = bot.fake.sent(bot.user)[before:]
     assert line.text == "2 Jan 2030: no new articles today."
 
 
 async def test_blocked_chat_pauses_the_subscription(bot: Harness) -> None:
-    await send_articles(bot, USER, EN_ARTICLE)
-    await say(bot, USER, "/subscribe 08:00 UTC")
-    bot.fake.block(USER)
-    delivery = await bot.services.daily.deliver(USER, date(2030, 1, 1))
+    await send_articles(bot, bot.user, EN_ARTICLE)
+    await say(bot, bot.user, "/subscribe 08:00 UTC")
+    bot.fake.block(bot.user)
+    delivery = await bot.services.daily.deliver(bot.user, date(2030, 1, 1))
     assert delivery is not None and delivery.status == "abandoned"
-    sub = await bot.services.storage.subscription(USER)
+    sub = await bot.services.storage.subscription(bot.user)
     assert sub is not None and not sub.active and "forbidden" in (sub.paused_reason or "")
-    assert bot.services.daily.jobs(USER) == ()
-    attempts = [c for c in bot.fake.calls("sendMessage") if c.chat_id == USER and c.status == 403]
+    assert await bot.services.daily.next_due(bot.user) is None
+    attempts = [
+        c for c in bot.fake.calls("sendMessage") if c.chat_id == bot.user and c.status == 403
+    ]
     assert len(attempts) == 1  # not retried
     # the article was given back for the next digest
     assert (
-        len(await bot.services.storage.undelivered_articles(USER, FIXED - timedelta(days=9999)))
+        len(await bot.services.storage.undelivered_articles(bot.user, FIXED - timedelta(days=9999)))
         == 1
     )
 
 
 async def test_429_during_delivery_waits_and_delivers(bot: Harness) -> None:
-    await send_articles(bot, USER, EN_ARTICLE)
-    await say(bot, USER, "/subscribe 08:00 UTC")
-    bot.fake.fail("sendMessage", 429, chat_id=USER, retry_after=1)
-    delivery = await bot.services.daily.deliver(USER, date(2030, 1, 1))
+    await send_articles(bot, bot.user, EN_ARTICLE)
+    await say(bot, bot.user, "/subscribe 08:00 UTC")
+    bot.fake.fail("sendMessage", 429, chat_id=bot.user, retry_after=1)
+    delivery = await bot.services.daily.deliver(bot.user, date(2030, 1, 1))
     assert delivery is not None and delivery.status == "sent"
-    statuses = [c.status for c in bot.fake.calls("sendMessage") if c.chat_id == USER]
+    statuses = [c.status for c in bot.fake.calls("sendMessage") if c.chat_id == bot.user]
     assert statuses[-2:] == [429, 200]
 
 
 async def test_forget_asks_first_then_deletes_everything(bot: Harness) -> None:
-    await send_articles(bot, USER, EN_ARTICLE)
-    await say(bot, USER, "/subscribe 08:00")
-    await say(bot, USER, "/filter add 钉钉")
-    before = len(bot.fake.sent(USER))
-    bot.fake.send(USER, **command("/forget"))
-    [question] = (await bot.fake.wait_sent(USER, before + 1))[before:]
+    await send_articles(bot, bot.user, EN_ARTICLE)
+    await say(bot, bot.user, "/subscribe 08:00")
+    await say(bot, bot.user, "/filter add 钉钉")
+    before = len(bot.fake.sent(bot.user))
+    bot.fake.send(bot.user, **command("/forget"))
+    [question] = (await bot.fake.wait_sent(bot.user, before + 1))[before:]
     buttons = question.params["reply_markup"]["inline_keyboard"][0]
     assert [b["callback_data"] for b in buttons] == ["forget:yes", "forget:no"]
     message = question.response["result"]
 
-    bot.fake.press(message, "forget:no", user_id=USER)
+    bot.fake.press(message, "forget:no", user_id=bot.user)
     await bot.settled()
     [cancel] = bot.fake.calls("editMessageText")
     assert cancel.text.startswith("Cancelled")
-    assert await bot.services.storage.subscription(USER) is not None
+    assert await bot.services.storage.subscription(bot.user) is not None
 
-    bot.fake.press(message, "forget:yes", user_id=USER)
+    bot.fake.press(message, "forget:yes", user_id=bot.user)
     await bot.settled()
     assert bot.fake.calls("editMessageText")[-1].text.startswith("Everything stored")
     assert len(bot.fake.calls("answerCallbackQuery")) == 2
-    with sqlite3.connect(bot.services.settings.database_path) as db:
-        for table in ("articles", "subscriptions", "chat_filters", "deliveries"):
-            assert db.execute(
-                f"SELECT count(*) FROM {table} WHERE chat_id = ?", (USER,)
-            ).fetchone() == (0,)
-    assert bot.services.daily.jobs(USER) == ()
+    for table in ("articles", "subscriptions", "chat_filters", "deliveries"):
+        count = f"SELECT count(*) FROM {table} WHERE chat_id = ?"
+        assert tuple(await bot.services.storage.db.fetchone(count, (bot.user,)) or ()) == (0,)
+    assert await bot.services.daily.next_due(bot.user) is None
 
 
 async def test_forget_button_pressed_by_a_group_member_is_refused(bot: Harness) -> None:
-    bot.fake.chat(GROUP, "supergroup", title="Desk")
-    bot.fake.set_member_status(GROUP, ADMIN, "creator")
-    await say(bot, GROUP, "/subscribe 08:00", user_id=ADMIN)
-    await say(bot, GROUP, "/forget", user_id=ADMIN)
-    question = bot.fake.sent(GROUP)[-1]
+    bot.fake.chat(bot.group, "supergroup", title="Desk")
+    bot.fake.set_member_status(bot.group, ADMIN, "creator")
+    await say(bot, bot.group, "/subscribe 08:00", user_id=ADMIN)
+    await say(bot, bot.group, "/forget", user_id=ADMIN)
+    question = bot.fake.sent(bot.group)[-1]
     bot.fake.press(question.response["result"], "forget:yes", user_id=MEMBER)
     await bot.settled()
     [refusal] = bot.fake.calls("answerCallbackQuery")
     assert refusal.params.get("show_alert") is True
-    assert await bot.services.storage.subscription(GROUP) is not None
+    assert await bot.services.storage.subscription(bot.group) is not None
 
 
 async def test_auto_summaries_in_a_group_are_rate_limited(start: Starter) -> None:
@@ -339,7 +347,7 @@ async def test_auto_summaries_in_a_group_are_rate_limited(start: Starter) -> Non
         await h.settled()
         assert len(h.fake.sent(GROUP)) == 2
         await say(h, GROUP, "/auto off", user_id=ADMIN)
-        h.services.auto_gate.forget(GROUP)
+        await h.services.auto_gate.forget(GROUP)
         h.fake.send(GROUP, DINGTALK_ARTICLE, user_id=MEMBER)
         await h.fake.wait_for(lambda: h.services.summaries.summarized == 3, what="stored")
         await h.settled()

@@ -9,14 +9,9 @@ prove a link was (or was never) fetched.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import urlsplit
+
+from tests.fakes.http_server import HttpServer, Route, drip, redirect, response, unbounded
 
 __all__ = ["ARTICLES", "ArticleServer", "Page"]
 
@@ -94,128 +89,29 @@ VERIFY = (
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 256
 
-Route = Callable[[BaseHTTPRequestHandler, "ArticleServer"], None]
+
+def _page(body: bytes, ctype: str) -> Route:
+    return response(body, headers=[("Content-Type", ctype)])
 
 
-def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str) -> None:
-    h.send_response(status)
-    h.send_header("Content-Type", ctype)
-    h.send_header("Content-Length", str(len(body)))
-    h.end_headers()
-    h.wfile.write(body)
-
-
-def _redirect(location: str) -> Route:
-    def route(h: BaseHTTPRequestHandler, s: ArticleServer) -> None:
-        h.send_response(302)
-        h.send_header("Location", location.format(port=s.port))
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-
-    return route
-
-
-def _huge(h: BaseHTTPRequestHandler, s: ArticleServer) -> None:
-    """6 MB of HTML with no Content-Length: the cap has to be enforced while reading."""
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html; charset=utf-8")
-    h.send_header("Connection", "close")
-    h.end_headers()
-    chunk = b"<p>" + "行情数据".encode() * 16_000 + b"</p>"
-    with contextlib.suppress(OSError):  # the bot hangs up at the cap: expected
-        for _ in range(6 * 1024 * 1024 // len(chunk) + 1):
-            h.wfile.write(chunk)
-
-
-def _slow(h: BaseHTTPRequestHandler, s: ArticleServer) -> None:
-    """Headers at once, then one byte every 0.1 s for at most 10 s."""
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.end_headers()
-    with contextlib.suppress(OSError):
-        for _ in range(100):
-            if s.stopping.is_set():
-                return
-            h.wfile.write(b" ")
-            h.wfile.flush()
-            time.sleep(0.1)
-
-
-def _article(page: Page) -> Route:
-    def route(h: BaseHTTPRequestHandler, s: ArticleServer) -> None:
-        _send(h, 200, page.html(), f"text/html; charset={page.charset}")
-
-    return route
-
-
-ROUTES: dict[str, Route] = {
-    **{path: _article(page) for path, page in ARTICLES.items()},
-    "/verify": lambda h, s: _send(h, 200, VERIFY, "text/html; charset=utf-8"),
-    "/chart.png": lambda h, s: _send(h, 200, PNG, "image/png"),
-    "/files/chart": lambda h, s: _send(h, 200, PNG, "image/png"),
-    "/moved": _redirect("/news/harbor-freight"),
-    "/to-private": _redirect("http://127.0.0.2:{port}/news/harbor-freight"),
-    "/huge": _huge,
-    "/slow": _slow,
-}
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients hanging up on the huge and slow pages are the point of those pages
-
-
-class ArticleServer:
+class ArticleServer(HttpServer):
     """``with ArticleServer() as site: site.url("/news/…")``; ``site.hits`` lists paths asked for."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.host = host
-        self.hits: list[str] = []
-        self.stopping = threading.Event()
-        self._lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # headers and body leave at once, as a server's do
-
-            def do_GET(self) -> None:
-                path = urlsplit(self.path).path
-                with server._lock:
-                    server.hits.append(path)
-                route = ROUTES.get(path)
-                if route is None:
-                    _send(self, 404, b"<h1>Not Found</h1>", "text/html")
-                else:
-                    route(self, server)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._httpd = _QuietServer((host, 0), Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        super().__init__(host=host)
+        self.routes.update(
+            {
+                **{
+                    p: _page(a.html(), f"text/html; charset={a.charset}")
+                    for p, a in ARTICLES.items()
+                },
+                "/verify": _page(VERIFY, "text/html; charset=utf-8"),
+                "/chart.png": _page(PNG, "image/png"),
+                "/files/chart": _page(PNG, "image/png"),
+                "/moved": redirect("/news/harbor-freight"),
+                "/to-private": redirect(f"http://127.0.0.2:{self.port}/news/harbor-freight"),
+                # 6 MB with no Content-Length, and one byte every 0.1 s for at most 10 s
+                "/huge": unbounded(b"<p>" + "行情数据".encode() * 16_000 + b"</p>", 6 << 20),
+                "/slow": drip(self.stopping, 100),
+            }
         )
-
-    @property
-    def port(self) -> int:
-        return int(self._httpd.server_address[1])
-
-    def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
-
-    def served(self, path: str) -> int:
-        with self._lock:
-            return self.hits.count(path)
-
-    def __enter__(self) -> ArticleServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)

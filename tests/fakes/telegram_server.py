@@ -15,10 +15,13 @@ The application under test talks to it with
 from __future__ import annotations
 
 import asyncio
+import http.client
 import itertools
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -56,6 +59,8 @@ _STRING_PARAMS = frozenset(
 )
 
 T = TypeVar("T")
+#: Straight to 127.0.0.1, whatever proxy the environment names.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +186,7 @@ class FakeTelegram:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -301,6 +307,30 @@ class FakeTelegram:
             self._lock.notify_all()
             return update_id
 
+    def webhook_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An update (the next update_id) for :meth:`post_update`; not queued for polling."""
+        with self._lock:
+            update_id = next(self._update_ids)
+            self._last_update_id = update_id
+            return {"update_id": update_id, **payload}
+
+    def post_update(self, url: str, update: dict[str, Any], *, timeout: float = 30.0) -> int | None:
+        """Deliver ``update`` to a webhook as Telegram does: its JSON POSTed to ``url`` with
+        the secret ``setWebhook`` registered.  The HTTP status, or None when no answer came
+        (Telegram then delivers the same update again).  Blocking: call it in a thread."""
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        body = json.dumps(update, ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with _DIRECT.open(request, timeout=timeout) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+        except (OSError, http.client.HTTPException):  # refused, reset, closed unanswered
+            return None
+
     def send(self, chat_id: int, text: str | None = None, **fields: Any) -> dict[str, Any]:
         """A user sends a message: build it, queue it as an update, return it."""
         message = self.new_message(chat_id, text=text, **fields)
@@ -409,6 +439,13 @@ class FakeTelegram:
         self.fail("sendChatAction", 403, chat_id=chat_id, times=None)
 
     # --- what happened ---------------------------------------------------------
+
+    def forget(self) -> None:
+        """Forget the calls recorded and the faults still armed (the next test of a shared
+        bot starts from here); chats, files and update ids carry on."""
+        with self._lock:
+            self._calls.clear()
+            self._faults.clear()
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -539,6 +576,7 @@ class FakeTelegram:
 
     def _api_setWebhook(self, params: dict[str, Any]) -> Any:
         self.webhook_url = str(params.get("url", ""))
+        self.webhook_secret = params.get("secret_token") or None
         return True
 
     def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
@@ -657,16 +695,40 @@ class FakeTelegram:
             target = reply.get("message_id")
             if target not in chat.messages and not reply.get("allow_sending_without_reply"):
                 raise _ApiError(400, "Bad Request: message to be replied not found")
+        return self._posted(chat, text=plain)
+
+    def _posted(self, chat: _Chat, **fields: Any) -> dict[str, Any]:
+        """A message the bot posted in ``chat`` (the next message id there) with ``fields``."""
         message_id = chat.next_message_id
         chat.next_message_id += 1
         chat.messages.add(message_id)
-        return {
+        message = {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": chat.as_dict(),
             "from": self._me(),
-            "text": plain,
         }
+        return message | {k: v(message_id) if callable(v) else v for k, v in fields.items()}
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> Any:
+        """A file upload (``/feed export``): the bytes stay in ``params["document"]``."""
+        chat = self._known_chat(params)
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        caption = str(params.get("caption", ""))
+        if str(params.get("parse_mode", "")).lower() == "html":
+            try:
+                caption = parse_html(caption)
+            except EntityParseError as exc:
+                raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        if utf16_length(caption) > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        return self._posted(
+            chat,
+            document=lambda n: {"file_id": f"doc-{n}", "file_unique_id": f"udoc-{n}"},
+            **({"caption": caption} if caption else {}),
+        )
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         if not str(params.get("callback_query_id", "")):
