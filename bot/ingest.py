@@ -26,6 +26,7 @@ from telegram import (
     MessageOriginChat,
     MessageOriginHiddenUser,
     MessageOriginUser,
+    Update,
 )
 from telegram.ext import Application
 
@@ -36,6 +37,7 @@ __all__ = [
     "Part",
     "PartStore",
     "Rejoiner",
+    "application_rejoiner",
     "command_argument",
     "has_words",
     "join_parts",
@@ -323,6 +325,32 @@ class Rejoiner:
 
 #: How often each instance looks for parts nobody waits for (their instance stopped).
 RESUME_SECONDS = 30.0
+
+
+def application_rejoiner(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    window: float,
+    on_flush: Callable[[list[Part]], Awaitable[None]],
+    *,
+    store: PartStore,
+    scope: str,
+) -> Rejoiner:
+    """The :class:`Rejoiner` of one way in, wired to ``application``.
+
+    Parts from another instance come back as updates bound to this bot;
+    waiting runs as the application's tasks (errors reach its error handler,
+    shutdown waits); parts left waiting are resumed at start-up and every 30 s.
+    """
+    rejoiner = Rejoiner(
+        window,
+        on_flush,
+        store=store,
+        scope=scope,
+        revive=lambda data: Update.de_json(data, application.bot),
+        spawn=lambda coro, update: application.create_task(coro, update=update),
+    )
+    resume_pending_parts(application, rejoiner)
+    return rejoiner
 
 
 def resume_pending_parts(

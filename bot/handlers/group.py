@@ -24,13 +24,12 @@ from bot.handlers.documents import answer_document
 from bot.handlers.link_answers import answer_links
 from bot.ingest import (
     Part,
-    Rejoiner,
+    application_rejoiner,
     command_argument,
     join_parts,
     message_text,
     part_from_message,
     rejoin_key,
-    resume_pending_parts,
 )
 from bot.links import links_to_read, message_urls
 from bot.messages import UiLanguage
@@ -77,15 +76,9 @@ def register(application: AnyApp, svc: Services) -> None:
             # /auto on: one digest per new article, rate-limited per group
             await auto_reply(svc, update.effective_message, outcome, ui_language(update), new=new)
 
-    rejoiner = Rejoiner(
-        svc.settings.forward_merge_seconds,
-        store,
-        store=svc.storage,
-        scope="group",
-        revive=lambda data: Update.de_json(data, application.bot),
-        spawn=lambda coro, update: application.create_task(coro, update=update),
+    rejoiner = application_rejoiner(
+        application, svc.settings.forward_merge_seconds, store, store=svc.storage, scope="group"
     )
-    resume_pending_parts(application, rejoiner)
 
     async def on_group_message(update: Update, context: AnyContext) -> None:
         message = update.effective_message

@@ -19,12 +19,11 @@ from bot.handlers.link_answers import answer_links
 from bot.ingest import (
     DIRECT_PREFIX,
     Part,
-    Rejoiner,
+    application_rejoiner,
     join_parts,
     message_text,
     part_from_message,
     rejoin_key,
-    resume_pending_parts,
 )
 from bot.links import links_to_read, message_urls
 from bot.services import Services
@@ -54,15 +53,9 @@ def register(application: AnyApp, svc: Services) -> None:
             source="private" if first.key.startswith(DIRECT_PREFIX) else "forward",
         )
 
-    rejoiner = Rejoiner(
-        svc.settings.forward_merge_seconds,
-        flush,
-        store=svc.storage,
-        scope="private",
-        revive=lambda data: Update.de_json(data, application.bot),
-        spawn=lambda coro, update: application.create_task(coro, update=update),
+    rejoiner = application_rejoiner(
+        application, svc.settings.forward_merge_seconds, flush, store=svc.storage, scope="private"
     )
-    resume_pending_parts(application, rejoiner)
 
     async def on_article(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
         message = update.effective_message
