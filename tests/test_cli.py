@@ -6,8 +6,9 @@ import selectors
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -34,6 +35,26 @@ def _run(
         cwd=ROOT,
         env=env,
     )
+
+
+@pytest.fixture
+def piped(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bytes], None]]:
+    """``piped(data)``: ``data`` on this process's stdin through a real pipe, as a shell
+    pipes it in (in-process: the summarizer is loaded already; the pipe itself is read by
+    a child in ``test_piped_stdin_is_read_without_a_dash``)."""
+    opened: list[IO[str]] = []
+
+    def pipe_in(data: bytes) -> None:
+        read_end, write_end = os.pipe()
+        with os.fdopen(write_end, "wb") as writer:  # small: fits the pipe's buffer
+            writer.write(data)
+        stdin = open(read_end, encoding="utf-8")  # noqa: SIM115 (closed after the test)
+        opened.append(stdin)
+        monkeypatch.setattr(sys, "stdin", stdin)
+
+    yield pipe_in
+    for stream in opened:
+        stream.close()
 
 
 class _Terminal:
@@ -75,26 +96,23 @@ def test_piped_stdin_is_read_without_a_dash() -> None:
     assert "Example" not in proc.stderr
 
 
-def test_piped_stdin_in_another_encoding() -> None:
+def test_piped_stdin_in_another_encoding(
+    piped: Callable[[bytes], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (FIXTURES / "zh_hans_retail.txt").read_text(encoding="utf-8")
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "--json"],
-        input=text.encode("gb18030"),
-        capture_output=True,
-        timeout=GUARD,
-        cwd=ROOT,
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["title"].startswith("钉钉上线")
+    piped(text.encode("gb18030"))
+    assert main(["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"].startswith("钉钉上线")
 
 
-def test_empty_piped_stdin_is_a_clear_error() -> None:
-    proc = _run(input="  \n")
-    assert proc.returncode == 1
-    assert proc.stderr.startswith("error: stdin is empty")
-    assert len(proc.stderr.splitlines()) == 1
+def test_empty_piped_stdin_is_a_clear_error(
+    piped: Callable[[bytes], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    piped(b"  \n")
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: stdin is empty")
+    assert len(err.splitlines()) == 1
 
 
 def test_file_and_json_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,11 +124,13 @@ def test_file_and_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(d) >= {"title", "sentences", "key_points", "tags", "language", "stats"}
 
 
-def test_stdin_dash_and_options() -> None:
+def test_stdin_dash_and_options(
+    piped: Callable[[bytes], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (FIXTURES / "en_retail.txt").read_text(encoding="utf-8")
-    proc = _run("--max-sentences", "1", "--json", "-", input=text)
-    assert proc.returncode == 0, proc.stderr
-    assert len(json.loads(proc.stdout)["sentences"]) == 1
+    piped(text.encode("utf-8"))
+    assert main(["--max-sentences", "1", "--json", "-"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["sentences"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -147,21 +167,24 @@ def test_plain_footer_names_its_unit(capsys: pytest.CaptureFixture[str]) -> None
     assert en == f"[en] {d_en['input_length']} words → {d_en['digest_length']} words"
 
 
-def test_jsonl_batch_protocol() -> None:
+def test_jsonl_batch_protocol(
+    piped: Callable[[bytes], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     lines: list[dict[str, Any]] = [
         {"id": "a", "text": (FIXTURES / "zh_hans_retail.txt").read_text("utf-8"), "sentences": 3},
         {"id": "b", "text": "", "sentences": 3},
         {"id": "c", "text": (FIXTURES / "en_retail.txt").read_text("utf-8"), "sentences": 2},
     ]
     payload = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines) + "not json\n"
-    proc = _run("--jsonl", input=payload)
-    assert proc.returncode == 0, proc.stderr
-    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    piped(payload.encode("utf-8"))
+    assert main(["--jsonl"]) == 0
+    captured = capsys.readouterr()
+    out = [json.loads(x) for x in captured.out.splitlines()]
     assert [o["id"] for o in out[:3]] == ["a", "b", "c"]
     assert out[0]["sentences"] and all(s in lines[0]["text"] for s in out[0]["sentences"])
     assert out[1]["sentences"] == [] and "error" in out[1]
     assert "error" in out[3]
-    assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+    assert captured.err == ""  # no progress bar when stderr is not a terminal
 
 
 def test_jsonl_bad_lines_get_error_records_and_the_batch_goes_on() -> None:
@@ -265,12 +288,12 @@ def test_a_directory_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/a.txt", "http://127.0.0.1:1/a"])
-def test_unreadable_link_is_one_line(url: str) -> None:
-    proc = _run(url)
-    assert proc.returncode == 1
-    assert proc.stderr.startswith("error: cannot summarize the link")
-    assert len(proc.stderr.splitlines()) == 1
-    assert proc.stdout == ""
+def test_unreadable_link_is_one_line(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([url]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: cannot summarize the link")
+    assert len(captured.err.splitlines()) == 1
+    assert captured.out == ""
 
 
 def test_empty_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

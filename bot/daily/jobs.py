@@ -129,6 +129,19 @@ class DailyJobs:
     def running(self) -> bool:
         return self._run is not None and not self._run.done()
 
+    async def run_now(self) -> Ran | None:
+        """Do the due work now, as a tick would, and return what it did (None: it failed).
+
+        A run in progress is waited for first, so runs never overlap (a test
+        that moves the bot's clock past a digest's time, then runs the work
+        instead of waiting for the next tick).
+        """
+        while self._run is not None and not self._run.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._run)
+        self._run = asyncio.create_task(self._run_due(), name="daily-due")
+        return await asyncio.shield(self._run)
+
     async def _tick(self, context: AnyContext) -> None:
         """Start a run unless one is still going (a run never blocks the JobQueue)."""
         if not self.running:

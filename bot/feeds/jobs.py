@@ -130,14 +130,20 @@ class FeedJobs:
         self._application = application
 
     def start(self) -> None:
-        """Start ticking (in ``post_init``, once storage is open); the first tick comes at once."""
+        """Start ticking (in ``post_init``, once storage is open), with a first round at once.
+
+        The round is started here, not by a tick with ``first=0``: the JobQueue's
+        scheduler starts after ``post_init``, and a first run already in the past
+        when it does comes one interval late.
+        """
         if self._application is None:
             raise RuntimeError("FeedJobs is not attached to an application")
         job_queue = self._application.job_queue
         assert job_queue is not None, "python-telegram-bot[job-queue] is required"
         job_queue.run_repeating(
-            self._tick, interval=timedelta(seconds=self.tick), first=0, name="feeds"
+            self._tick, interval=timedelta(seconds=self.tick), first=self.tick, name="feeds"
         )
+        self.kick()
 
     @property
     def running(self) -> bool:
@@ -150,6 +156,21 @@ class FeedJobs:
             self._again = True
             return
         self._round = asyncio.create_task(self._run(), name="feed-round")
+
+    async def run_now(self) -> RoundStats | None:
+        """Run a round now and return what it did (None: it failed as a whole).
+
+        A round already running is waited for first: it claimed its feeds when it
+        began, so only a round that starts now sees what became due since (a
+        test that moves the bot's clock, then runs a round instead of waiting
+        for the tick).  The tick goes on as before; rounds never overlap.
+        """
+        while self._round is not None and not self._round.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._round)
+        self.kick()
+        assert self._round is not None
+        return await asyncio.shield(self._round)
 
     async def stop(self) -> None:
         """Cancel a round in progress and wait for it (before storage closes).

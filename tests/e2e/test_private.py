@@ -87,23 +87,26 @@ async def test_english_reader_and_article(bot: Harness) -> None:
     assert "words →" in call.text and "min read" in call.text
 
 
-@pytest.mark.parametrize(
-    "origin",
-    [
-        channel_origin(-1001234, 77),
-        user_origin(5151),
-        hidden_user_origin("Anonymous Reader"),
-        chat_origin(-1009876),
-    ],
-    ids=["channel", "user", "hidden-user", "chat"],
-)
-async def test_forwarded_article_gets_a_digest(bot: Harness, origin: dict[str, Any]) -> None:
-    message = bot.fake.send(bot.user, EN_ARTICLE, **origin)
-    [call] = await bot.fake.wait_sent(bot.user)
-    assert_digest_message(call, message["message_id"])
-    assert "Northwind" in call.text
-    stored = await bot.services.storage.recent_articles(bot.user, _long_ago())
-    assert [a.source for a in stored] == ["forward"]
+async def test_forwarded_article_gets_a_digest(bot: Harness) -> None:
+    # every kind of origin at once, each in a chat of its own (so the forward window, a
+    # wait on the real clock, is waited once, not once per origin)
+    origins = {
+        "channel": channel_origin(-1001234, 77),
+        "user": user_origin(5151),
+        "hidden-user": hidden_user_origin("Anonymous Reader"),
+        "chat": chat_origin(-1009876),
+    }
+    chats = [bot.user + 1_000_000 * k for k in range(1, len(origins) + 1)]  # unused elsewhere
+    sent = {
+        kind: (chat, bot.fake.send(chat, EN_ARTICLE, **origin))
+        for chat, (kind, origin) in zip(chats, origins.items(), strict=True)
+    }
+    for kind, (chat, message) in sent.items():
+        [call] = await bot.fake.wait_sent(chat)
+        assert_digest_message(call, message["message_id"])
+        assert "Northwind" in call.text, kind
+        stored = await bot.services.storage.recent_articles(chat, _long_ago())
+        assert [a.source for a in stored] == ["forward"], kind
 
 
 async def test_caption_of_a_photo_is_an_article(bot: Harness) -> None:

@@ -14,6 +14,7 @@ from summarizer import summarize
 from tests.articles import DINGTALK_ARTICLE, EN_ARTICLE, ZH_HANS_ARTICLE, ZH_HANS_COPY
 from tests.e2e.conftest import Harness, Starter
 from tests.fakes.builders import command
+from tests.fakes.moved_clock import MovedClock
 from tests.fakes.telegram_server import FakeTelegram
 
 USER = 4242
@@ -49,10 +50,10 @@ async def say(h: Harness, chat_id: int, text: str, **fields: object) -> str:
     return sent[-1].text
 
 
-def soon(seconds: float) -> time:
-    """A UTC wall time ``seconds`` from now (the JobQueue fires on the real clock)."""
-    at = datetime.now(UTC) + timedelta(seconds=seconds)
-    return time(at.hour, at.minute, at.second)
+#: How far ahead of the bot's clock a test subscribes, then moves the clock: the digest
+#: is due at once, and the real tick (every second) sends it, or the test runs the due
+#: work itself (``DailyJobs.run_now``).
+AHEAD = timedelta(minutes=1)
 
 
 def digests_sent(fake: FakeTelegram, chat_id: int) -> list[str]:
@@ -98,34 +99,42 @@ async def settled(bot: Harness, chat_id: int, day: date) -> Delivery:
     raise AssertionError(f"the delivery of {day} to {chat_id} did not settle")
 
 
-async def test_the_digest_arrives_on_time_with_duplicates_merged(bot: Harness) -> None:
-    await send_articles(bot, bot.user, ZH_HANS_ARTICLE, EN_ARTICLE, ZH_HANS_COPY)
-    await say(bot, bot.user, "/subscribe 08:00 UTC")
-    fires = datetime.now(UTC) + timedelta(seconds=2)
-    await bot.services.daily.subscribe(bot.user, fires.time(), ZoneInfo("UTC"))
-    [digest] = await bot.fake.wait_for(lambda: digests_sent(bot.fake, bot.user) or None, timeout=15)
-    assert "3 articles, 2 stories" in digest
-    assert "星河云发布三季度财报，企业服务收入增长三成 ×2" in digest  # the copy merged
-    assert "Northwind Logistics posts record quarter" in digest
-    today = fires.date()  # the digest's date, even if the test crosses midnight
-    delivery = await settled(bot, bot.user, today)  # Telegram got it; the bot records it next
-    assert delivery.status == "sent" and len(delivery.sent_ids) == 1
-    # the next digest starts after this one: nothing new, nothing sent again
-    assert await bot.services.daily.deliver(bot.user, today) == delivery
-    assert len(digests_sent(bot.fake, bot.user)) == 1
+async def test_the_digest_arrives_on_time_with_duplicates_merged(start: Starter) -> None:
+    clock = MovedClock()
+    async with start(clock=clock) as h:
+        await send_articles(h, USER, ZH_HANS_ARTICLE, EN_ARTICLE, ZH_HANS_COPY)
+        await say(h, USER, "/subscribe 08:00 UTC")
+        _, fires = await h.services.daily.subscribe(USER, (clock() + AHEAD).time(), ZoneInfo("UTC"))
+        clock.move(AHEAD)
+        [digest] = await h.fake.wait_for(lambda: digests_sent(h.fake, USER) or None, timeout=15)
+        assert "3 articles, 2 stories" in digest
+        assert "星河云发布三季度财报，企业服务收入增长三成 ×2" in digest  # the copy merged
+        assert "Northwind Logistics posts record quarter" in digest
+        today = fires.date()  # the digest's date, even if the test crosses midnight
+        delivery = await settled(h, USER, today)  # Telegram got it; the bot records it next
+        assert delivery.status == "sent" and len(delivery.sent_ids) == 1
+        # the next digest starts after this one: nothing new, nothing sent again
+        assert await h.services.daily.deliver(USER, today) == delivery
+        assert len(digests_sent(h.fake, USER)) == 1
 
 
 async def test_restart_between_subscribing_and_delivery(start: Starter) -> None:
-    async with start() as first:
+    clock = MovedClock()
+    async with start(clock=clock) as first:
         await send_articles(first, USER, ZH_HANS_ARTICLE, EN_ARTICLE)
-        # 2-3 s away: long after this application has stopped (a stop takes ~0.1 s)
-        await first.services.daily.subscribe(USER, soon(3), ZoneInfo("UTC"))
+        _, due = await first.services.daily.subscribe(
+            USER, (clock() + AHEAD).time(), ZoneInfo("UTC")
+        )
     assert digests_sent(start.fake, USER) == []
-    async with start() as second:
-        assert await second.services.daily.next_due(USER) is not None  # due, in the database
-        await start.fake.wait_for(lambda: digests_sent(start.fake, USER), timeout=15)
-        # it came from the job or the start-up catch-up: either way the firing time has
-        # passed, and stopping waits for a job still running, so a second one would show
+    async with start(clock=clock) as second:
+        assert await second.services.daily.next_due(USER) == due  # in the database
+        # the start-up work has run (before the harness is handed over): not due yet
+        assert digests_sent(start.fake, USER) == []
+        clock.move(AHEAD)
+        ran = await second.services.daily.run_now()  # what the next tick would do
+        assert ran is not None
+        assert len(digests_sent(start.fake, USER)) == 1
+        # stopping waits for a job still running, so a second one would show
     assert len(digests_sent(start.fake, USER)) == 1
 
 
