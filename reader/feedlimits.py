@@ -49,6 +49,18 @@ _ENTITY = re.compile(rb"&")
 _NOISE = re.compile(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[?!][^<>]*(?:>|\Z)", re.S)
 _TAG = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)[^<>]*?(/?)>")
 _LONG_TAG = re.compile(rb"<[A-Za-z_][^<>]{%d}" % MAX_TAG_BYTES)
+# A DOCTYPE's internal subset (``<!DOCTYPE rss [ <!ENTITY where "Dock 4"> ]>``).  A few flat
+# entities are real (feedparser expands them); nested ones ("billion laughs") make the SAX
+# layer spend seconds on a few hundred bytes before feedparser sees a character, and a long
+# value referenced often multiplies the feed.  Such a subset is dropped: its entities stay
+# unexpanded.  Only the head of a document holds one.
+_INTERNAL_SUBSET = re.compile(rb"(<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.S | re.I)
+_DECLARATION = re.compile(rb"""<!ENTITY\s+([\w.:-]+)\s+(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(rb"&([\w.:-]+);")
+_HEAD_BYTES = 64 * 1024
+#: What the expansion of a kept subset's entities may add to a feed.
+MAX_EXPANSION_BYTES = 1024 * 1024
+MAX_SUBSET_BYTES = 4 * 1024
 _ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -117,12 +129,28 @@ def _closing_tags(header: bytes) -> bytes:
     return b"".join(b"</%s>" % name for name in reversed(stack))
 
 
+def _harmless(subset: bytes, body: bytes) -> bool:
+    """Whether a DOCTYPE's internal subset only declares a few flat entities used sparingly."""
+    if len(subset) > MAX_SUBSET_BYTES or b"%" in subset:  # parameter entities
+        return False
+    values = {m[1]: m[2] or m[3] for m in _DECLARATION.finditer(subset)}
+    if any(b"&" in value or b"<" in value for value in values.values()):
+        return False  # nested references, or markup to expand
+    longest = max((len(v) for v in values.values()), default=0)
+    uses = sum(1 for m in _REFERENCE.finditer(body) if m[1] in values)
+    return uses * longest <= MAX_EXPANSION_BYTES
+
+
 def bounded_xml(body: bytes, charset: str | None = None) -> tuple[bytes, bool]:
     """``body`` within the caps (see the module doc), and whether it was recoded to UTF-8.
 
     Raises :class:`FeedError` (``unreadable``) when it cannot be brought within them.
     """
     body, recoded = _as_utf8(body, charset)
+    head = body[:_HEAD_BYTES]
+    subset = _INTERNAL_SUBSET.search(head) if b"[" in head else None
+    if subset is not None and not _harmless(subset.group(0), body):
+        body = _INTERNAL_SUBSET.sub(rb"\1>", head, count=1) + body[_HEAD_BYTES:]
     if _LONG_TAG.search(_NOISE.sub(b"", body)):
         raise _too_complex(f"a tag longer than {MAX_TAG_BYTES // 1024} KB")
     starts = [m.start() for m in itertools.islice(_ITEM_START.finditer(body), MAX_FEED_ITEMS + 1)]

@@ -382,3 +382,19 @@ def test_entities_are_not_expanded() -> None:
     feed = parse_feed(body, url=URL)
     assert feed.title == "&e8;"  # a billion laughs stays its name, unexpanded
     assert feed.items[0].title == "&file;"  # and no file is read
+
+
+def test_a_flat_entity_is_expanded_only_while_the_expansion_stays_small() -> None:
+    def feed_with(value_length: int, uses: int) -> bytes:
+        return (
+            f'<!DOCTYPE rss [\n  <!ENTITY w "{"w" * value_length}">\n]>\n'
+            '<rss version="2.0"><channel>'
+            f"<title>Wharf</title><item><title>{'&w;' * uses}</title>"
+            "<guid isPermaLink='false'>wharf-1</guid></item></channel></rss>"
+        ).encode()
+
+    few = parse_feed(feed_with(10, 3), url=URL)
+    assert few.items[0].title == "w" * 30  # a real feed's entity, as feedparser expands it
+    # 3 000 characters referenced 2 000 times would add 6 MB: the subset is dropped
+    many = parse_feed(feed_with(3000, 2000), url=URL)
+    assert "w" * 3000 not in (many.items[0].title or "")
