@@ -21,13 +21,24 @@ from tests.articles import EN_ARTICLE, ZH_HANS_ARTICLE
 from tests.fakes.http_server import HttpServer, response
 
 ROOT = Path(__file__).resolve().parents[1]
-# any import of bot (or of its pieces) raises ImportError in the child
-_RUN = (
-    "import runpy, sys\n"
-    "sys.modules['bot'] = None\n"
-    "sys.argv = ['summarizer', *sys.argv[1:]]\n"
-    "runpy.run_module('summarizer', run_name='__main__', alter_sys=True)\n"
-)
+# One child runs the CLI's main() once per mode (a child per mode would pay the interpreter,
+# jieba's dictionary and trafilatura's import four times); any import of bot (or of its
+# pieces) raises ImportError in it.  argv[1]: a JSON list of [name, args, stdin file or null].
+_RUN = """
+import json, sys
+sys.modules["bot"] = None
+from summarizer.__main__ import main
+status = {}
+for name, args, stdin in json.loads(sys.argv[1]):
+    sys.stdin = open(stdin or "/dev/null", encoding="utf-8")
+    sys.stdout = open(name + ".out", "w", encoding="utf-8")
+    try:
+        status[name] = main(args)
+    finally:
+        sys.stdout.close()
+        sys.stdout = sys.__stdout__
+print(json.dumps(status))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -41,45 +52,53 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return where
 
 
-def run(checkout: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(checkout: Path, modes: list[tuple[str, list[str], str | None]]) -> dict[str, int]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(checkout)
     env["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true"
-    return subprocess.run(
-        [sys.executable, "-c", _RUN, *args],
+    child = subprocess.run(
+        [sys.executable, "-c", _RUN, json.dumps(modes)],
         cwd=checkout,
         env=env,
-        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=120,
     )
+    assert child.returncode == 0, child.stderr
+    status: dict[str, int] = json.loads(child.stdout.splitlines()[-1])
+    return status
 
 
 def test_file_stdin_json_jsonl_and_url_work_without_the_bot(checkout: Path) -> None:
     (checkout / "article.txt").write_text(ZH_HANS_ARTICLE, encoding="utf-8")
-    from_file = run(checkout, "--json", "article.txt")
-    assert from_file.returncode == 0, from_file.stderr
-    digest = json.loads(from_file.stdout)
-    assert digest["language"] == "zh-Hans" and digest["sentences"]
-    assert all(s in ZH_HANS_ARTICLE for s in digest["sentences"])
-
-    from_stdin = run(checkout, "-", stdin=EN_ARTICLE)
-    assert from_stdin.returncode == 0, from_stdin.stderr
-    assert from_stdin.stdout.strip()
-
+    (checkout / "en.txt").write_text(EN_ARTICLE, encoding="utf-8")
     batch = "\n".join(
         json.dumps({"id": i, "text": t}) for i, t in enumerate([EN_ARTICLE, ZH_HANS_ARTICLE])
     )
-    jsonl = run(checkout, "--jsonl", stdin=batch + "\n")
-    assert jsonl.returncode == 0, jsonl.stderr
-    records = [json.loads(line) for line in jsonl.stdout.splitlines()]
-    assert [str(r["id"]) for r in records] == ["0", "1"]
-
+    (checkout / "batch.jsonl").write_text(batch + "\n", encoding="utf-8")
     page = "<html><head><title>Northwind</title></head><body><article>{}</article></body></html>"
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in EN_ARTICLE.split("\n") if p.strip())
     with HttpServer({"/story": response(page.format(paragraphs).encode())}) as server:
-        from_url = run(checkout, "--json", server.url("/story"))
-    assert from_url.returncode == 0, from_url.stderr
-    assert json.loads(from_url.stdout)["sentences"]
+        status = run(
+            checkout,
+            [
+                ("file", ["--json", "article.txt"], None),
+                ("stdin", ["-"], "en.txt"),
+                ("jsonl", ["--jsonl"], "batch.jsonl"),
+                ("url", ["--json", server.url("/story")], None),
+            ],
+        )
+        assert server.hits == ["/story"]
+    assert status == {"file": 0, "stdin": 0, "jsonl": 0, "url": 0}
+
+    def output(name: str) -> str:
+        return (checkout / f"{name}.out").read_text(encoding="utf-8")
+
+    digest = json.loads(output("file"))
+    assert digest["language"] == "zh-Hans" and digest["sentences"]
+    assert all(s in ZH_HANS_ARTICLE for s in digest["sentences"])
+    assert output("stdin").strip()
+    records = [json.loads(line) for line in output("jsonl").splitlines()]
+    assert [str(r["id"]) for r in records] == ["0", "1"]
+    assert json.loads(output("url"))["sentences"]
