@@ -16,7 +16,9 @@ START_TIMEOUT = 30.0
 
 
 def bot_env(**settings: str) -> dict[str, str]:
+    """This process's environment without any bot setting of its own, plus ``settings``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env.pop("DATABASE_URL", None)  # a developer's own database is never a test's
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.update(settings)
     return env
@@ -46,16 +48,22 @@ def fake_settings(fake: FakeTelegram, tmp_path: Path) -> dict[str, str]:
 
 
 class BotProcess:
+    """One ``python -m bot`` child: SQLite at ``database``, or PostgreSQL at ``database_url``
+    when set; its output goes to ``log``."""
+
     def __init__(self, fake: FakeTelegram, tmp_path: Path) -> None:
         self.fake = fake
         self.tmp_path = tmp_path
         self.database = tmp_path / "db" / "bot.sqlite3"
+        self.database_url: str | None = None
         self.log = tmp_path / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, **settings: str) -> subprocess.Popen[bytes]:
         """``python -m bot`` against the fake; ``settings`` add to or override the defaults."""
         defaults = {**fake_settings(self.fake, self.tmp_path), "DATABASE_PATH": str(self.database)}
+        if self.database_url:
+            defaults["DATABASE_URL"] = self.database_url
         env = bot_env(**{**defaults, **settings})
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
