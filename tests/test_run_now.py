@@ -12,45 +12,49 @@ from bot.feeds.jobs import FeedJobs
 from bot.feeds.poller import FeedPoller, RoundStats
 
 
-class GatedPoller(FeedPoller):
-    """Rounds that wait for the test and count how many ran at once."""
+class Gate:
+    """Holds every run until the test opens it; counts runs and how many ran at once."""
 
     def __init__(self) -> None:
-        self.poll_seconds = 1
-        self.gate = asyncio.Event()
-        self.started = 0
+        self.opened = asyncio.Event()
+        self.runs = 0
         self.running = 0
         self.most_at_once = 0
 
-    async def run_round(self) -> RoundStats:
-        self.started += 1
+    def set(self) -> None:
+        self.opened.set()
+
+    async def pass_through(self) -> None:
+        self.runs += 1
         self.running += 1
         self.most_at_once = max(self.most_at_once, self.running)
         try:
-            await self.gate.wait()
+            await self.opened.wait()
         finally:
             self.running -= 1
-        return RoundStats(feeds=self.started)
+
+
+class GatedPoller(FeedPoller):
+    """Rounds that wait for the test (no storage, no network)."""
+
+    def __init__(self) -> None:
+        self.poll_seconds = 1
+        self.gate = Gate()
+
+    async def run_round(self) -> RoundStats:
+        await self.gate.pass_through()
+        return RoundStats(feeds=self.gate.runs)
 
 
 class GatedDigests(DailyDigests):
     """Due work that waits for the test (no storage, no sender)."""
 
     def __init__(self) -> None:
-        self.gate = asyncio.Event()
-        self.runs = 0
-        self.running = 0
-        self.most_at_once = 0
+        self.gate = Gate()
 
     async def run_due(self) -> Ran:
-        self.runs += 1
-        self.running += 1
-        self.most_at_once = max(self.most_at_once, self.running)
-        try:
-            await self.gate.wait()
-        finally:
-            self.running -= 1
-        return Ran(delivered=self.runs)
+        await self.gate.pass_through()
+        return Ran(delivered=self.gate.runs)
 
 
 async def settle() -> None:
@@ -65,10 +69,10 @@ async def test_feed_run_now_finishes_the_round_in_progress_then_runs_its_own() -
     await settle()
     mine = asyncio.create_task(jobs.run_now())
     await settle()
-    assert poller.started == 1 and not mine.done()  # waits; does not start a second one
+    assert poller.gate.runs == 1 and not mine.done()  # waits; does not start a second one
     poller.gate.set()
     assert await mine == RoundStats(feeds=2)  # its own round's stats, not the first's
-    assert poller.started == 2 and poller.most_at_once == 1 and jobs.rounds == 2
+    assert poller.gate.runs == 2 and poller.gate.most_at_once == 1 and jobs.rounds == 2
 
 
 async def test_feed_run_now_when_idle_runs_one_round() -> None:
@@ -86,7 +90,7 @@ async def test_daily_run_now_finishes_the_run_in_progress_then_runs_its_own() ->
     await settle()
     mine = asyncio.create_task(jobs.run_now())
     await settle()
-    assert digests.runs == 1 and not mine.done()
+    assert digests.gate.runs == 1 and not mine.done()
     digests.gate.set()
     assert await mine == Ran(delivered=2)
-    assert digests.most_at_once == 1 and jobs.last == Ran(delivered=2)
+    assert digests.gate.most_at_once == 1 and jobs.last == Ran(delivered=2)
