@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -118,6 +118,7 @@ def build_application(
             retention_days=settings.retention_days,
             clock=clock or utc_now,
             part_limit=part_limit,
+            lease=timedelta(seconds=settings.digest_lease_seconds),
         )
     )
     links = LinkReader(allow_private=settings.fetch_allow_private_networks, network=network)

@@ -73,6 +73,9 @@ class Settings:
     feed_max_per_chat: int = 100
     #: Item pages fetched at once during a feed round.
     feed_fetch_concurrency: int = 4
+    #: Seconds an instance holds a daily digest it is sending (renewed with each part): how
+    #: long another instance waits before finishing one whose sender died.
+    digest_lease_seconds: int = 90
 
     @property
     def use_webhook(self) -> bool:
@@ -164,6 +167,13 @@ def load_settings(
             1,
             64,
             "a whole number",
+        ),
+        digest_lease_seconds=_whole(
+            "DIGEST_LEASE_SECONDS",
+            env.get("DIGEST_LEASE_SECONDS", "90"),
+            2,
+            3600,
+            "a whole number of seconds",
         ),
     )
     if settings.use_webhook and settings.webhook_secret is None and not settings.webhook_insecure:

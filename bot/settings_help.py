@@ -90,6 +90,11 @@ SETTINGS: tuple[Setting, ...] = (
     _s("FEED_POLL_SECONDS", "900", "seconds between two fetches of one feed"),
     _s("FEED_MAX_PER_CHAT", "100", "feeds one chat may follow"),
     _s("FEED_FETCH_CONCURRENCY", "4", "feed item pages fetched at once"),
+    _s(
+        "DIGEST_LEASE_SECONDS",
+        "90",
+        "an instance that dies sending a daily digest leaves it to another after this long",
+    ),
 )
 
 

@@ -7,6 +7,10 @@ to the proxy (:meth:`FakeTelegram.post_update`) and, like Telegram, delivers
 one again when it got no answer.  Every wait is on an event: a message the
 fake got, a line an instance logged, a port that accepts connections.
 
+One instance killed (SIGKILL) while it sends a daily digest of several parts
+leaves the rest to the other, once its lease (``DIGEST_LEASE_SECONDS``) runs
+out: each part arrives exactly once.
+
 In polling mode the instances elect one poller (a PostgreSQL advisory lock,
 :mod:`bot.leader`); each reaches the Bot API through a proxy of its own,
 so the test knows which one polled when.
@@ -25,9 +29,11 @@ from typing import Any
 
 import pytest
 
+from bot.storage import Storage
 from summarizer import summarize
 from tests.articles import EN_ARTICLE, SPLIT_PART_1, SPLIT_PART_2, ZH_HANS_ARTICLE
 from tests.e2e.bot_process import START_TIMEOUT, BotProcess
+from tests.e2e.owed_digest import owe_digest, sending_after_part_1
 from tests.fakes.builders import channel_origin
 from tests.fakes.rr_proxy import Forwarded, RoundRobinProxy
 from tests.fakes.telegram_server import FakeTelegram
@@ -259,3 +265,63 @@ async def test_a_polling_standby_takes_over_when_the_leader_dies(
     assert min(f.started for f in polls(standby_via)) > killed
     assert [len(fake.sent(c)) for c in (6201, 6202)] == [1, 1]
     assert "Traceback" not in standby.log
+
+
+async def test_an_instance_killed_mid_digest_leaves_the_rest_to_the_other(
+    fake: FakeTelegram, postgres_url: str, tmp_path: Path
+) -> None:
+    chat = 6301
+    fake.chat(chat)
+    await owe_digest(postgres_url, chat)
+    # part 1 goes out and is recorded; Telegram holds part 2 (whoever sends it)
+    hold = fake.hold_when(sending_after_part_1(fake, chat))
+    with RoundRobinProxy([fake.port]) as via_a, RoundRobinProxy([fake.port]) as via_b:
+        a = Instance(fake, tmp_path / "a", postgres_url, via=via_a)
+        b = Instance(fake, tmp_path / "b", postgres_url, via=via_b)
+        try:
+            for instance in (a, b):  # short, so the test waits seconds for the takeover
+                instance.settings["DIGEST_LEASE_SECONDS"] = "3"
+                instance.start()  # both at once: one claims the digest at its start-up
+            await fake.wait_for(hold.arrived.is_set, timeout=START_TIMEOUT, what="part 2")
+
+            def sent_through(via: RoundRobinProxy) -> int:
+                return sum(f.path.endswith("/sendMessage") for f in via.forwarded)
+
+            # the sender is the instance whose proxy passed part 1 on; kill it now
+            sender, other = (a, b) if sent_through(via_a) else (b, a)
+            other_via = via_b if sender is a else via_a
+            assert sender.proc is not None
+            sender.proc.send_signal(signal.SIGKILL)
+            assert sender.proc.wait(timeout=10) == -signal.SIGKILL
+            hold.drop()  # the connection closes unanswered: Telegram never delivered part 2
+
+            store = await Storage.connect(postgres_url)
+            try:
+                [left] = await store.unfinished_deliveries()
+                [part_1] = fake.sent(chat)
+                assert left.status == "sending" and len(left.parts) >= 3
+                assert left.sent_ids == (part_1.response["result"]["message_id"],)
+                assert hold.params["text"] == left.parts[1]  # was in flight, never delivered
+
+                # the live instance takes the delivery once the lease runs out, and sends
+                # only the parts not recorded
+                await fake.wait_sent(chat, len(left.parts), timeout=START_TIMEOUT)
+                await logged(other, f"finishing the digest for chat {chat}")
+                # a clean stop lets the run finish recording what it sent
+                assert other.proc is not None
+                other.proc.send_signal(signal.SIGTERM)
+                assert other.proc.wait(timeout=20) == 0, other.log[-3000:]
+                done = await store.delivery(chat, left.local_date)
+            finally:
+                await store.close()
+        finally:
+            a.stop()
+            b.stop()
+    digest = fake.sent(chat)
+    assert [c.text for c in digest] == list(left.parts)  # every part once, in order
+    # no other attempt reached Telegram, and the rest went through the live instance
+    assert [c.text for c in fake.calls("sendMessage") if c.chat_id == chat] == list(left.parts)
+    assert sent_through(other_via) == len(left.parts) - 1
+    assert done is not None and done.status == "sent"
+    assert done.sent_ids == tuple(c.response["result"]["message_id"] for c in digest)
+    assert "Traceback" not in other.log
