@@ -76,9 +76,9 @@ def _run() -> int:
         _say(str(exc))
         return 2
     # imported here: --help and the one-shot subcommands need none of this
+    from telegram import Bot
     from telegram.error import InvalidToken
 
-    from bot.app import build_application, webhook_options
     from bot.logs import SecretFilter, install_excepthook, setup_logging
     from bot.startup import ApiUnreachableError, wait_for_bot_api
 
@@ -87,11 +87,18 @@ def _run() -> int:
     scrub = SecretFilter(settings.secrets).scrub
     _log_database(settings)
     try:
-        application = build_application(settings)
         # the loop python-telegram-bot then runs on (it uses the current one)
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(wait_for_bot_api(settings, application.bot.base_url))
+        # the Bot API first, with nothing else loaded yet: a rejected token or a wrong
+        # TELEGRAM_BASE_URL is reported in a fraction of a second, not after the whole
+        # application (summarizer, readers, handlers) has been imported and built
+        bot = Bot(settings.token, base_url=settings.base_url) if settings.base_url else None
+        bot = bot or Bot(settings.token)  # python-telegram-bot's own default address
+        loop.run_until_complete(wait_for_bot_api(settings, bot.base_url))
+        from bot.app import build_application, webhook_options
+
+        application = build_application(settings)
         if settings.use_webhook:
             application.run_webhook(**webhook_options(settings))
         else:  # run_polling, but only while this instance holds the leader lock (bot/leader.py)

@@ -268,13 +268,18 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 @asynccontextmanager
 async def running(
-    application: AnyApp, *, poll_timeout: float = 10.0, poll_interval: float = 0.0
+    application: AnyApp,
+    *,
+    poll_timeout: float = 10.0,
+    poll_interval: float = 0.0,
+    leader_grace: float | None = None,
 ) -> AsyncIterator[AnyApp]:
     """Run ``application`` in the current loop, as ``run_polling``/``run_webhook`` would.
 
     Same order: initialize, post_init, updater, start; on exit updater stop,
     stop (pending work finishes), shutdown, post_shutdown.  In polling mode
-    the updater polls only while this instance holds the leader lock.
+    the updater polls only while this instance holds the leader lock (a new
+    leader waits ``leader_grace`` first: see :func:`bot.leader.polling_leadership`).
     """
     settings = Services.of(application).settings
     updater = application.updater
@@ -288,7 +293,9 @@ async def running(
             await updater.start_webhook(**webhook_options(settings))
         else:  # only the holder of the leader lock polls (bot/leader.py); others stand by
             options = polling_options(poll_timeout, poll_interval)
-            leadership = polling_leadership(application, settings, options)
+            leadership = polling_leadership(
+                application, settings, options, grace_seconds=leader_grace
+            )
             if leadership is None:
                 await updater.start_polling(**options)
             else:

@@ -250,8 +250,15 @@ def polling_leadership(
     application: Application[Any, Any, Any, Any, Any, Any],
     settings: Settings,
     options: dict[str, Any],
+    *,
+    grace_seconds: float | None = None,
 ) -> Leadership | None:
-    """Polling with ``options`` only while this instance holds the lock (``None``: no lock)."""
+    """Polling with ``options`` only while this instance holds the lock (``None``: no lock).
+
+    ``grace_seconds``: how long a new leader waits before polling; by default
+    :data:`PG_GRACE_SECONDS` on PostgreSQL, none for the file lock.  Only a caller that
+    knows no deposed leader can still be polling (tests that run one bot at a time) may
+    pass 0."""
     lock = leader_lock(settings)
     if lock is None:
         return None
@@ -269,5 +276,11 @@ def polling_leadership(
         lock,
         elected=elected,
         deposed=deposed,
-        grace_seconds=PG_GRACE_SECONDS if settings.database_url else 0.0,
+        grace_seconds=(
+            grace_seconds
+            if grace_seconds is not None
+            else PG_GRACE_SECONDS
+            if settings.database_url
+            else 0.0
+        ),
     )

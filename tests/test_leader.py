@@ -115,11 +115,11 @@ def gated(gate: asyncio.Event) -> Callable[[float], Awaitable[None]]:
     return sleep
 
 
-async def test_on_postgresql_one_polls_and_a_killed_session_hands_over(postgres_url: str) -> None:
+async def test_on_postgresql_one_polls_and_a_killed_session_hands_over(postgres_db: str) -> None:
     events = Events()
     gate = asyncio.Event()
-    first_lock = PostgresLeaderLock(postgres_url, ping_timeout=1.0)
-    second_lock = PostgresLeaderLock(postgres_url, ping_timeout=1.0)
+    first_lock = PostgresLeaderLock(postgres_db, ping_timeout=1.0)
+    second_lock = PostgresLeaderLock(postgres_db, ping_timeout=1.0)
     # the deposed leader retries only much later: the lock is the standby's to take
     one = leadership(first_lock, events, "one", grace=GRACE, retry=600.0, sleep=gated(gate))
     two = leadership(second_lock, events, "two", grace=GRACE, sleep=gated(gate))
@@ -131,7 +131,7 @@ async def test_on_postgresql_one_polls_and_a_killed_session_hands_over(postgres_
             assert one.is_leader and not two.is_leader
             assert events.log == ["one polls"]
             pid = first_lock.backend_pid
-            with psycopg.connect(postgres_url, autocommit=True) as admin:
+            with psycopg.connect(postgres_db, autocommit=True) as admin:
                 assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (
                     True,
                 )
@@ -152,11 +152,11 @@ async def test_on_postgresql_one_polls_and_a_killed_session_hands_over(postgres_
 
 
 async def test_on_postgresql_a_silent_holder_loses_the_lock_to_the_server(
-    postgres_url: str,
+    postgres_db: str,
 ) -> None:
     # a holder that stops answering (its machine gone) is cut off by idle_session_timeout
-    silent = PostgresLeaderLock(postgres_url, ping_timeout=1.0, idle_timeout=0.5)
-    other = PostgresLeaderLock(postgres_url, ping_timeout=1.0)
+    silent = PostgresLeaderLock(postgres_db, ping_timeout=1.0, idle_timeout=0.5)
+    other = PostgresLeaderLock(postgres_db, ping_timeout=1.0)
     try:
         assert await silent.acquire()
         assert not await other.acquire()
@@ -169,9 +169,9 @@ async def test_on_postgresql_a_silent_holder_loses_the_lock_to_the_server(
         await other.release()
 
 
-async def test_a_released_postgresql_lock_is_free_at_once(postgres_url: str) -> None:
-    one = PostgresLeaderLock(postgres_url)
-    two = PostgresLeaderLock(postgres_url)
+async def test_a_released_postgresql_lock_is_free_at_once(postgres_db: str) -> None:
+    one = PostgresLeaderLock(postgres_db)
+    two = PostgresLeaderLock(postgres_db)
     try:
         assert await one.acquire() and await one.held()
         assert await one.acquire()  # already ours

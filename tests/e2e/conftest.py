@@ -39,7 +39,6 @@ import pytest_asyncio
 from telegram import Update
 from telegram.ext import TypeHandler
 
-import bot.leader as bot_leader
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.render import MAX_MESSAGE_LENGTH
@@ -49,7 +48,7 @@ from tests.conftest import scratch_dir
 from tests.e2e.bot_process import BotProcess
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
-from tests.pg import ENGINES, Cluster, fresh_database
+from tests.pg import ENGINES, Cluster, clean_database
 
 #: Long-poll timeout for tests: short, so nothing waits long on shutdown.
 POLL_TIMEOUT = 1
@@ -189,18 +188,6 @@ def _one_tls_context() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _no_leader_grace() -> Iterator[None]:
-    """A new PostgreSQL polling leader waits ``PG_GRACE_SECONDS`` (3.5 s) so that a deposed
-    one on another machine stops first.  The in-process bots here run one at a time (a
-    restart stops the first before the second starts), so there is no one to wait for, and
-    3.5 s a start would double the PostgreSQL half of this suite.  ``python -m bot``
-    children (tests/e2e/test_instances.py) keep the real grace.  Fails loudly if it moves."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bot_leader, "PG_GRACE_SECONDS", 0.0)
-        yield
-
-
 @pytest.fixture
 def fake() -> Iterator[FakeTelegram]:
     with FakeTelegram() as server:
@@ -228,7 +215,7 @@ def settings(
     fake: FakeTelegram, db_dir: Path, engine: str, request: pytest.FixtureRequest
 ) -> Settings:
     """A test's bot settings: SQLite in ``db_dir``, or a fresh PostgreSQL database."""
-    url = request.getfixturevalue("postgres_url") if engine == "postgresql" else None
+    url = request.getfixturevalue("postgres_db") if engine == "postgresql" else None
     return e2e_settings(fake, db_dir, url)
 
 
@@ -256,7 +243,11 @@ class Starter:
             app = build_application(settings, clock=clock, part_limit=part_limit, network=network)
             tracker = Tracker(self.fake)
             tracker.install(app)
-            async with running(app, poll_timeout=POLL_TIMEOUT):
+            # no leader grace: these bots run one at a time (a restart stops the first
+            # before the second starts), so no deposed poller can still be polling, and
+            # PostgreSQL's 3.5 s a start would double the PostgreSQL half of this suite;
+            # ``python -m bot`` children (test_instances.py) keep the real grace
+            async with running(app, poll_timeout=POLL_TIMEOUT, leader_grace=0.0):
                 yield Harness(self.fake, app, tracker)
 
         return run()
@@ -304,7 +295,7 @@ async def shared_bot(
         url = None
         if engine == "postgresql":
             cluster: Cluster = request.getfixturevalue("postgres_cluster")
-            url = stack.enter_context(fresh_database(cluster))
+            url = stack.enter_context(clean_database(cluster))
         starter = Starter(fake, e2e_settings(fake, database_dir, url))
         async with starter(**shared_settings) as harness:
             yield harness

@@ -1,8 +1,10 @@
 """Two bots on one database in polling mode: one polls, the other stands by and takes over.
 
 In-process, on both engines (SQLite: the file lock; PostgreSQL: the advisory
-lock, whose new leader waits out its grace first).  Split forwards across two
-instances are tested on both engines in tests/test_ingest.py.
+lock), without the new leader's grace (the harness's bots pass
+``leader_grace=0``; the grace itself is tested with real processes in
+test_instances.py).  Split forwards across two instances are tested on both
+engines in tests/test_ingest.py.
 """
 
 from __future__ import annotations
