@@ -146,7 +146,8 @@ class _Para:
 class _BodyReader:
     """expat handlers that turn ``w:body`` into (style id, text) blocks as they close."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_elements: int = MAX_XML_ELEMENTS) -> None:
+        self.max_elements = max_elements
         self.blocks: list[tuple[str, bool, str]] = []
         self.chars = 0
         self._stack: list[str] = []  # open element names (depth is capped, so is this)
@@ -164,11 +165,11 @@ class _BodyReader:
         parent = stack[-1] if stack else ""
         stack.append(tag)
         self.elements += 1
-        if self.elements > MAX_XML_ELEMENTS:
+        if self.elements > self.max_elements:
             if self.chars or any(p.size for p in self._paras):
                 raise _Enough  # keep the text read so far: it is already a long document
             raise UnsupportedInputError(
-                "too_complex", f"the .docx has over {MAX_XML_ELEMENTS:,} XML elements and no text"
+                "too_complex", f"the .docx has over {self.max_elements:,} XML elements and no text"
             )
         if len(stack) > MAX_XML_DEPTH:
             raise _too_deep()
@@ -310,8 +311,12 @@ def _headline(line: str) -> bool:
     return content_length(line) <= _TITLE_MAX_UNITS and not line.endswith(_SENTENCE_END)
 
 
-def read_docx(data: bytes) -> Document:
-    """Read a .docx's text; :class:`UnsupportedInputError` (``corrupt``, ``too_complex``)."""
+def read_docx(data: bytes, *, max_elements: int = MAX_XML_ELEMENTS) -> Document:
+    """Read a .docx's text; :class:`UnsupportedInputError` (``corrupt``, ``too_complex``).
+
+    ``max_elements`` is :data:`MAX_XML_ELEMENTS` but for tests, which prove the cap
+    with a small one instead of a million expat calls.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -321,7 +326,7 @@ def read_docx(data: bytes) -> Document:
                 raise UnsupportedInputError(
                     "too_complex", "the .docx says it unpacks to more than the limit"
                 )
-            body = _BodyReader()
+            body = _BodyReader(max_elements)
             with contextlib.suppress(_Enough):  # enough text: keep what is read
                 _parse(
                     zf,

@@ -43,7 +43,7 @@ from reader.feeditems import (
     item_key,
     unique_keys,
 )
-from reader.feedlimits import MAX_FEED_ITEMS, bounded_xml
+from reader.feedlimits import MAX_FEED_ITEMS, MAX_FEED_TAGS, bounded_xml
 from reader.feedtext import html_to_text, inline_text, parse_html_page
 from reader.jsonfeed import looks_json, parse_json_feed
 from summarizer.errors import UnsupportedInputError
@@ -174,8 +174,10 @@ def _utf8(body: bytes) -> bool:
     return True
 
 
-def _parse_xml(body: bytes, url: str, content_type: str | None, charset: str | None) -> Feed:
-    body, recoded = bounded_xml(body, charset)
+def _parse_xml(
+    body: bytes, url: str, content_type: str | None, charset: str | None, max_tags: int
+) -> Feed:
+    body, recoded = bounded_xml(body, charset, max_tags=max_tags)
     if recoded:
         charset = None  # now UTF-8, whatever the header said
     elif charset is None:
@@ -217,7 +219,12 @@ _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 
 
 def parse_feed(
-    body: bytes, *, url: str, content_type: str | None = None, charset: str | None = None
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    charset: str | None = None,
+    max_tags: int = MAX_FEED_TAGS,
 ) -> Feed:
     """An RSS, Atom or JSON feed's bytes → :class:`Feed`, or :class:`FeedError`.
 
@@ -225,6 +232,8 @@ def parse_feed(
     it.  ``content_type``/``charset`` are the response's (a declared charset
     is honoured).  Reasons: ``not_feed`` (an HTML page, an image, JSON that is
     not a JSON Feed), ``unreadable`` (XML or JSON too broken to recover).
+    ``max_tags``: the XML is cut before the item in which this many tags are passed
+    (:func:`reader.feedlimits.bounded_xml`).
     """
     if not body.strip():
         raise FeedError("not_feed", "the feed is empty")
@@ -233,7 +242,7 @@ def parse_feed(
     if looks_json(body, content_type):
         return parse_json_feed(body, url, charset)
     try:
-        return _parse_xml(body, url, content_type, charset)
+        return _parse_xml(body, url, content_type, charset, max_tags)
     except FeedError:
         raise
     except Exception as exc:  # feedparser tripping on a hostile feed fails this feed only
