@@ -20,7 +20,8 @@ settings.register_profile("repeatable", derandomize=True, database=None, deadlin
 settings.register_profile("explore", deadline=None)
 settings.load_profile("repeatable")
 
-# A throw-away PostgreSQL server (started only if a test asks): postgres_url, postgres_db, storage_target.
+# A throw-away PostgreSQL server (started only if a test asks):
+# postgres_url, postgres_db, storage_target.
 pytest_plugins = ("tests.pg",)
 
 FIXTURES = Path(__file__).parent / "fixtures"

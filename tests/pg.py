@@ -340,9 +340,10 @@ def postgres_db(postgres_cluster: Cluster) -> Iterator[str]:
 
 
 @pytest.fixture(params=ENGINES)
-def storage_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
-    """Both engines: a SQLite file path, then the URL of a PostgreSQL database with no rows."""
+def storage_target(request: pytest.FixtureRequest, db_dir: Path) -> str | Path:
+    """Both engines: a SQLite file path (in RAM where there is a RAM disk: ``db_dir`` in
+    tests/conftest.py), then the URL of a PostgreSQL database with no rows."""
     if request.param == "sqlite":
-        return tmp_path / "bot.sqlite3"
+        return db_dir / "bot.sqlite3"
     url: str = request.getfixturevalue("postgres_db")
     return url

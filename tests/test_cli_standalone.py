@@ -101,4 +101,6 @@ def test_file_stdin_json_jsonl_and_url_work_without_the_bot(checkout: Path) -> N
     assert output("stdin").strip()
     records = [json.loads(line) for line in output("jsonl").splitlines()]
     assert [str(r["id"]) for r in records] == ["0", "1"]
-    assert json.loads(output("url"))["sentences"]
+    linked = json.loads(output("url"))
+    assert linked["title"] == "Northwind"
+    assert linked["sentences"] and all(s in EN_ARTICLE for s in linked["sentences"])

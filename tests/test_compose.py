@@ -13,8 +13,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from summarizer.compose import (
     WEAK_CONTAINMENT,
     DailyDigest,
@@ -542,5 +540,7 @@ def test_english_gist_prefers_a_comma_in_the_second_half() -> None:
 
 
 def test_naive_datetime_rejected() -> None:
+    import pytest  # here, not above: the hash-seed children import this module for its stories
+
     with pytest.raises(ValueError):
         DailyItem("k", _digest("t"), "t", datetime(2024, 1, 1))

@@ -200,8 +200,8 @@ def make_poller(rig: Rig, *, fetch_concurrency: int, feeds_in_flight: int = 24) 
 
 
 @pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    path = tmp_path / "bot.sqlite3"
+async def rig(db_dir: Path) -> AsyncIterator[Rig]:
+    path = db_dir / "bot.sqlite3"  # in RAM where there is a RAM disk: no fsync to wait for
     storage = await Storage.connect(path)
     r = Rig(path, ManualClock(), FakeFetcher(), FakePages(), FakeNotifier(), storage, None)  # type: ignore[arg-type]
     r.poller = make_poller(r, fetch_concurrency=3)

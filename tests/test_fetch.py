@@ -20,7 +20,7 @@ from bot.errors import FetchError
 from reader.fetch import fetch_url
 from reader.guard import USER_AGENT, check_url, is_public_address, make_client
 from reader.urls import find_urls, is_article_url, pick_article_urls
-from tests.fakes.cli import run_child, run_cli
+from tests.fakes.cli import run_cli
 from tests.fakes.documents import pdf_bytes
 from tests.fakes.http_server import HttpServer as Server
 from tests.fakes.http_server import Route, drip, redirect, response, unbounded
@@ -366,7 +366,8 @@ async def test_small_custom_cap(server: Server) -> None:
 
 async def test_slow_drip_hits_the_total_deadline(server: Server) -> None:
     started = time.monotonic()
-    err = await _error(server.url("/slow"), allow_private=True, timeout=0.5)
+    # a byte every 0.1 s: each read is quick, only the whole answer is late
+    err = await _error(server.url("/slow"), allow_private=True, timeout=0.25)
     assert err.reason == "timeout"
     # a per-read timeout alone would wait the whole 5 s drip
     assert time.monotonic() - started < 3.0
@@ -459,11 +460,12 @@ def _allow(allow: bool) -> dict[str, str]:
 
 
 def test_cli_summarizes_a_link(server: Server) -> None:
-    # the module, from outside (plain text: no parser worker to start in the child)
-    result = run_child(server.url("/plain"), env=_allow(True))
+    # in this process (same main(), no start-up); a link summarized by the module in a
+    # child of its own is tests/test_cli_standalone.py's, ``python -m`` itself test_cli.py's
+    result = run_cli(server.url("/plain"), env=_allow(True))
     assert result.returncode == 0, result.stderr
     assert PARAS[0] in result.stdout
-    # an HTML page, with its title, in this process (same main(), no start-up)
+    # an HTML page, with its title
     page = run_cli(server.url("/article"), env=_allow(True))
     assert page.returncode == 0, page.stderr
     assert page.stdout.splitlines()[0] == TITLE

@@ -155,7 +155,8 @@ def test_a_line_is_clipped_to_fit_even_a_small_limit() -> None:
     assert "#" + "D" * 64 + " · 3" in parts[-1]
 
 
-_any = st.text(max_size=600)  # any code point, lone surrogates included
+# any code point, lone surrogates included (plain st.text() leaves them out)
+_any = st.text(st.characters(exclude_categories=()), max_size=600)
 _entries = st.builds(
     Entry,
     gist=_any,
@@ -171,7 +172,10 @@ _groups = st.builds(
 )
 
 
-@settings(max_examples=120, deadline=None)
+# 60, not 120: an example is dear to draw (up to 60 lines of 600 code points, ~10 ms), and
+# the first 60 meet every case 120 do (every digest split into parts among them; clipped
+# lines, small limits, lone surrogates, roll-ups): 120 drew more of the same.
+@settings(max_examples=60, deadline=None)
 @given(
     groups=st.lists(_groups, min_size=1, max_size=5),
     omitted=st.integers(0, 3),
