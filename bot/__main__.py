@@ -76,11 +76,10 @@ def _run() -> int:
         _say(str(exc))
         return 2
     # imported here: --help and the one-shot subcommands need none of this
-    from telegram import Bot
     from telegram.error import InvalidToken
 
     from bot.logs import SecretFilter, install_excepthook, setup_logging
-    from bot.startup import ApiUnreachableError, wait_for_bot_api
+    from bot.startup import ApiUnreachableError, bot_api_url, wait_for_bot_api
 
     setup_logging(settings.log_level, settings.secrets)
     install_excepthook(settings.secrets)  # a last resort: nothing below should escape
@@ -93,9 +92,7 @@ def _run() -> int:
         # the Bot API first, with nothing else loaded yet: a rejected token or a wrong
         # TELEGRAM_BASE_URL is reported in a fraction of a second, not after the whole
         # application (summarizer, readers, handlers) has been imported and built
-        bot = Bot(settings.token, base_url=settings.base_url) if settings.base_url else None
-        bot = bot or Bot(settings.token)  # python-telegram-bot's own default address
-        loop.run_until_complete(wait_for_bot_api(settings, bot.base_url))
+        loop.run_until_complete(wait_for_bot_api(settings, bot_api_url(settings)))
         from bot.app import build_application, webhook_options
 
         application = build_application(settings)

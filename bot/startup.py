@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from http import HTTPStatus
@@ -45,6 +46,7 @@ __all__ = [
     "BACKOFF_CAP",
     "ApiUnreachableError",
     "backoff_delays",
+    "bot_api_url",
     "check_bot_api",
     "shown_url",
     "wait_for_bot_api",
@@ -54,6 +56,22 @@ log = logging.getLogger(__name__)
 
 #: The official Bot API host: a 404 from it means the token, not the URL, is wrong.
 TELEGRAM = "api.telegram.org"
+#: python-telegram-bot's default base URL (``Bot(base_url=...)``).
+DEFAULT_BASE_URL = f"https://{TELEGRAM}/bot"
+
+
+def bot_api_url(settings: Settings) -> str:
+    """The URL the bot will call methods under: the base URL with the token in it, as
+    python-telegram-bot's ``Bot.base_url`` makes it (``{token}`` filled in, else the
+    token appended).  Computed, not read from a ``Bot``: start-up checks the Bot API
+    before it builds anything (a ``Bot`` would open two HTTP clients just to say it)."""
+    base = settings.base_url or DEFAULT_BASE_URL
+    filled = _TOKEN_INSERTION.sub(lambda _: settings.token, base)
+    return filled if filled != base else base + settings.token
+
+
+#: The insertions python-telegram-bot fills in a base URL (``{token}``, ``{BOT_TOKEN}``…).
+_TOKEN_INSERTION = re.compile(r"\{(?:token|TOKEN|bot_token|BOT_TOKEN|bot-token|BOT-TOKEN)\}")
 #: Seconds the check waits for the Bot API (connect and read).
 CHECK_TIMEOUT = 20.0
 #: The longest wait, in seconds, between two start-up attempts.

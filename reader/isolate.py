@@ -10,8 +10,8 @@ maps to :class:`UnsupportedInputError` (``too_complex`` for time and memory, ``c
 for a parser crash), never a traceback.  The bot calls this from a thread, so its event
 loop only ever waits on a pipe.
 
-Workers are kept warm and reused (importing trafilatura costs about a second; a link
-should not pay it each time): at most :data:`~reader.limits.MAX_WORKERS` at once, each
+Workers are kept and reused (importing a parser costs a few hundred milliseconds; a
+link should not pay it each time): at most :data:`~reader.limits.MAX_WORKERS` at once, each
 retired after :data:`MAX_JOBS` files or after any file that ran it out of time or
 memory, so one hostile file never leaves a damaged parser behind for the next.
 
@@ -249,9 +249,9 @@ def _child() -> int:
     _limit_self(int(header["memory"]))
     logging.disable(logging.CRITICAL)  # pypdf logs a line per oddity: megabytes for a bomb
     warnings.simplefilter("ignore")
-    with contextlib.suppress(Exception):  # warm: the first file should not pay the imports
-        import pypdf  # noqa: F401
-        import trafilatura  # noqa: F401
+    # no warm-up: a worker starts when a file is waiting for it, and importing the parser
+    # that file does not need (pypdf ~0.5 s of CPU, trafilatura ~0.3 s) would only delay it;
+    # each parser is imported once, by the first file of its kind
     while line := stdin.readline():
         job = json.loads(line)
         data = stdin.read(int(job["size"]))

@@ -79,3 +79,34 @@ def db_dir(tmp_path: Path) -> Iterator[Path]:
     """
     with scratch_dir(tmp_path) as path:
         yield path
+
+
+#: The modules that take longest (real ``python -m bot`` processes, real-time waits for a
+#: takeover, a retry_after or the JobQueue's tick), longest first.  pytest-xdist hands out
+#: whole modules (``--dist loadfile`` in pyproject.toml: a module's shared bot starts
+#: once, not once per worker), so these go out first and no worker is left with one of
+#: them at the end.  Only the order changes; a module missing here just runs later.
+SLOW_FIRST = (
+    "e2e/test_subscriptions.py",
+    "e2e/test_takeover.py",
+    "e2e/test_instances.py",
+    "e2e/test_process.py",
+    "e2e/test_feeds.py",
+    "e2e/test_group.py",
+    "e2e/test_standby.py",
+    "test_documents_hostile.py",
+    "test_fetch_hostile.py",
+    "e2e/test_private.py",
+    "e2e/test_links.py",
+    "e2e/test_bad_input.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.relative_to(tests).as_posix() if item.path.is_relative_to(tests) else ""
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: each module keeps its own order
