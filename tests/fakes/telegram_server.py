@@ -18,6 +18,7 @@ import asyncio
 import http.client
 import itertools
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -796,8 +797,32 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
             else:
                 params[name] = _decode(name, payload.decode("utf-8"))
         return params
-    fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-    return {k: _decode(k, v[-1]) for k, v in fields.items()}
+    return {k: _decode(k, v) for k, v in _form_fields(body).items()}
+
+
+#: A run of percent escapes: a Han character is three, a Chinese text one long run.
+_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _form_fields(body: bytes) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body (how python-telegram-bot sends a
+    call's parameters), the last value of each name, as ``parse_qs`` reads it.
+
+    ``parse_qs`` decodes percent escapes one at a time in Python (~1 µs each, a third of
+    a millisecond for a digest); here each run of them is one ``bytes.fromhex``."""
+    fields: dict[str, str] = {}
+    for pair in body.split(b"&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition(b"=")
+        fields[_unquote_plus(name)] = _unquote_plus(value)
+    return fields
+
+
+def _unquote_plus(raw: bytes) -> str:
+    spaced = raw.replace(b"+", b" ")
+    decoded = _ESCAPES.sub(lambda run: bytes.fromhex(run[0].replace(b"%", b"").decode()), spaced)
+    return decoded.decode("utf-8", "replace")
 
 
 class _Server(ThreadingHTTPServer):
@@ -811,6 +836,9 @@ class _Handler(BaseHTTPRequestHandler):
     # headers and body go out in two writes: with Nagle on, the body waits for the
     # client's delayed ACK of the headers (~40 ms a call on Linux)
     disable_nagle_algorithm = True
+    # ... unless they are buffered: then an answer is one write (sent when the request is
+    # handled), one segment for the client to read instead of two
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         return
