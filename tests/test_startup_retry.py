@@ -158,3 +158,15 @@ async def test_a_rejected_token_is_never_retried(fake: FakeTelegram) -> None:
         await wait_for_bot_api(settings, api_url(settings), sleep=time.sleep, clock=time.clock)
     assert time.sleeps == []
     assert len(fake.calls("getMe")) == 1
+
+
+async def test_a_base_url_whose_getme_is_404_is_named_and_never_retried(
+    fake: FakeTelegram,
+) -> None:
+    fake.fail("getMe", 404, description="Not Found", times=None)
+    time = FakeTime()
+    settings = settings_for(fake.port)
+    with pytest.raises(ConfigError, match=r"TELEGRAM_BASE_URL .* answered 404 Not Found to getMe"):
+        await wait_for_bot_api(settings, api_url(settings), sleep=time.sleep, clock=time.clock)
+    assert time.sleeps == []
+    assert len(fake.calls("getMe")) == 1
