@@ -45,6 +45,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -247,9 +248,11 @@ def fresh_database(cluster: Cluster) -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-#: This process's databases free for the next test (names), and the tables the
-#: migrations made in them (learnt from the first one handed back migrated).
+#: This process's databases free for the next test (names), the connection that empties
+#: each (kept open: a connection costs the server a process), and the tables the
+#: migrations made (learnt from the first database handed back migrated).
 _spare: list[str] = []
+_cleaners: dict[str, psycopg.Connection[tuple[Any, ...]]] = {}
 _migrated_tables: set[str] = set()
 
 
@@ -269,6 +272,9 @@ def clean_database(cluster: Cluster) -> Iterator[str]:
         if _emptied(cluster, name):
             _spare.append(name)
         else:
+            cleaner = _cleaners.pop(name, None)
+            if cleaner is not None:
+                cleaner.close()
             _drop(cluster, name)
 
 
@@ -286,42 +292,44 @@ def _drop(cluster: Cluster, name: str) -> None:
 
 def _emptied(cluster: Cluster, name: str) -> bool:
     """Empty ``name`` for the next test; False if it cannot be handed on as new."""
-    with psycopg.connect(cluster.url(name), autocommit=True) as db:
-        others = db.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchone()
-        if others is None or others[0]:
-            return False  # a session outlived its test: it could still write
-        tables = {
-            row[0]
-            for row in db.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname NOT IN "
-                "('pg_catalog', 'information_schema')"
-            ).fetchall()
-        }
-        other_objects = db.execute(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public') "
-        ).fetchone()
-        if other_objects is None or other_objects[0]:
-            return False
-        if not tables:
-            return True  # never migrated: as new
-        version = db.execute("SELECT max(version) FROM schema_version").fetchone()
-        if "schema_version" not in tables or version is None or version[0] != len(MIGRATIONS):
-            return False
-        if _migrated_tables and tables != _migrated_tables:
-            return False
-        _migrated_tables.update(tables)
-        with db.transaction():
-            db.execute("SET LOCAL session_replication_role = replica")  # no FK order needed
-            for table in sorted(tables - {"schema_version"}):
-                db.execute(f'DELETE FROM "{table}"')
-            for (sequence,) in db.execute(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
-            ).fetchall():
-                db.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+    db = _cleaners.get(name)
+    if db is None or db.closed:
+        db = _cleaners[name] = psycopg.connect(cluster.url(name), autocommit=True)
+    others = db.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        (name,),
+    ).fetchone()
+    if others is None or others[0]:
+        return False  # a session outlived its test: it could still write
+    tables = {
+        row[0]
+        for row in db.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname NOT IN "
+            "('pg_catalog', 'information_schema')"
+        ).fetchall()
+    }
+    other_objects = db.execute(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public') "
+    ).fetchone()
+    if other_objects is None or other_objects[0]:
+        return False
+    if not tables:
+        return True  # never migrated: as new
+    version = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    if "schema_version" not in tables or version is None or version[0] != len(MIGRATIONS):
+        return False
+    if _migrated_tables and tables != _migrated_tables:
+        return False
+    _migrated_tables.update(tables)
+    with db.transaction():
+        db.execute("SET LOCAL session_replication_role = replica")  # no FK order needed
+        for table in sorted(tables - {"schema_version"}):
+            db.execute(f'DELETE FROM "{table}"')
+        for (sequence,) in db.execute(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        ).fetchall():
+            db.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
     return True
 
 
