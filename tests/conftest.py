@@ -81,24 +81,29 @@ def db_dir(tmp_path: Path) -> Iterator[Path]:
         yield path
 
 
-#: The modules that take longest (real ``python -m bot`` processes, real-time waits for a
-#: takeover, a retry_after or the JobQueue's tick), longest first.  pytest-xdist hands out
-#: whole modules (``--dist loadfile`` in pyproject.toml: a module's shared bot starts
-#: once, not once per worker), so these go out first and no worker is left with one of
-#: them at the end.  Only the order changes; a module missing here just runs later.
+#: The order pytest-xdist hands modules out in (``--dist loadfile`` in pyproject.toml:
+#: whole modules, so a module's shared bot starts once, not once per worker).  Each
+#: worker is first given two: the first worker the two that mostly wait on real time
+#: (a polling takeover, a dead instance's lease), the others modules that keep a core
+#: busy, so the two cores are not idle together; then the longest of the rest, so no
+#: worker is left with one of them at the end.  Only the order changes; a module
+#: missing here runs later.
 SLOW_FIRST = (
-    "e2e/test_subscriptions.py",
-    "e2e/test_takeover.py",
-    "e2e/test_instances.py",
-    "e2e/test_process.py",
-    "e2e/test_feeds.py",
-    "e2e/test_group.py",
-    "e2e/test_standby.py",
+    "e2e/test_takeover.py",  # waits ~12 s
     "test_documents_hostile.py",
+    "e2e/test_subscriptions.py",
+    "e2e/test_instances.py",  # waits ~10 s
     "test_fetch_hostile.py",
-    "e2e/test_private.py",
+    "test_fuzz.py",
+    "e2e/test_feeds.py",
+    "e2e/test_process.py",
+    "e2e/test_group.py",
     "e2e/test_links.py",
     "e2e/test_bad_input.py",
+    "e2e/test_standby.py",  # waits ~4 s
+    "test_home.py",
+    "e2e/test_private.py",
+    "e2e/test_kill_during_delivery.py",
 )
 
 
