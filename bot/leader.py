@@ -262,6 +262,8 @@ def polling_leadership(
     lock = leader_lock(settings)
     if lock is None:
         return None
+    if grace_seconds is None:
+        grace_seconds = PG_GRACE_SECONDS if settings.database_url else 0.0
     updater = application.updater
     assert updater is not None
 
@@ -276,11 +278,5 @@ def polling_leadership(
         lock,
         elected=elected,
         deposed=deposed,
-        grace_seconds=(
-            grace_seconds
-            if grace_seconds is not None
-            else PG_GRACE_SECONDS
-            if settings.database_url
-            else 0.0
-        ),
+        grace_seconds=grace_seconds,
     )

@@ -238,14 +238,11 @@ def postgres_cluster() -> Cluster:
 @contextlib.contextmanager
 def fresh_database(cluster: Cluster) -> Iterator[str]:
     """A new empty database in ``cluster`` (its URL), dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(cluster.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY FILE_COPY")
+    name = _create(cluster)
     try:
         yield cluster.url(name)
     finally:
-        with psycopg.connect(cluster.url(), autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop(cluster, name)
 
 
 #: This process's databases free for the next test (names), the connection that empties

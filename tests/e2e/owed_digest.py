@@ -12,6 +12,7 @@ for).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ async def owe_digest(target: str | Path, chat_id: int) -> None:
         await store.close()
 
 
-def sending_after_part_1(fake: FakeTelegram, chat_id: int) -> Any:
+def sending_after_part_1(fake: FakeTelegram, chat_id: int) -> Callable[[str, dict[str, Any]], bool]:
     """A :meth:`FakeTelegram.hold_when` predicate: the chat's messages after its first."""
 
     def matches(method: str, params: dict[str, Any]) -> bool:
