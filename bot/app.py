@@ -32,6 +32,7 @@ from telegram.ext import (
 )
 
 from bot.autoreply import AutoReplyGate
+from bot.bot_api_http import GET_UPDATES_POOL_SIZE, bot_api_request
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES
 from bot.daily import DailyDigests, DailyJobs, telegram_sender
@@ -93,6 +94,8 @@ def build_application(
         .token(settings.token)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(True)
+        .request(bot_api_request())
+        .get_updates_request(bot_api_request(pool_size=GET_UPDATES_POOL_SIZE))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=MAX_RETRIES))
         .defaults(
             Defaults(

@@ -36,8 +36,9 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from telegram.error import TelegramError
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
+from bot.bot_api_http import bot_api_request
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.logs import SecretFilter
@@ -111,8 +112,8 @@ async def check_bot_api(
     python-telegram-bot, which reports them itself.
     """
     scrub = SecretFilter(settings.secrets).scrub
-    req = request or HTTPXRequest(
-        connection_pool_size=1, connect_timeout=CHECK_TIMEOUT, read_timeout=CHECK_TIMEOUT
+    req = request or bot_api_request(
+        pool_size=1, connect_timeout=CHECK_TIMEOUT, read_timeout=CHECK_TIMEOUT
     )
     await req.initialize()
     try:

@@ -23,17 +23,14 @@ throw-away server (:mod:`tests.pg`).  Each engine gets its own shared bot.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import html
 import itertools
-import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx._transports.default as httpx_transports
 import pytest
 import pytest_asyncio
 from telegram import Update
@@ -162,30 +159,6 @@ def assert_nothing_rejected(fake: FakeTelegram) -> None:
     """Whatever else a test checks: the bot never sent Telegram something it rejects."""
     bad = [c for c in fake.calls("sendMessage") if c.status == 400]
     assert not bad, f"Telegram would have rejected: {[c.response for c in bad]}"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _one_tls_context() -> Iterator[None]:
-    """Every application builds two httpx clients, and each loads the CA bundle into a new
-    TLS context (0.1-0.3 s, most of a test's start-up).  Here they share one per
-    ``trust_env``: the same verifying context, loaded once (it is never used: the fake
-    speaks plain HTTP).  httpx is pinned <1; this fails loudly if its internals move."""
-    original = httpx_transports.create_ssl_context
-
-    @functools.cache
-    def default_context(trust_env: bool) -> ssl.SSLContext:
-        return original(verify=True, cert=None, trust_env=trust_env)
-
-    def create_ssl_context(
-        verify: ssl.SSLContext | str | bool = True, cert: Any = None, trust_env: bool = True
-    ) -> ssl.SSLContext:
-        if verify is True and cert is None:
-            return default_context(trust_env)
-        return original(verify=verify, cert=cert, trust_env=trust_env)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(httpx_transports, "create_ssl_context", create_ssl_context)
-        yield
 
 
 @pytest.fixture
