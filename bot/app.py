@@ -42,7 +42,7 @@ from bot.feeds.poller import FeedPoller
 from bot.handlers import REGISTRARS
 from bot.handlers.commands import set_commands
 from bot.handlers.common import track_chat, ui_language
-from bot.leader import polling_leadership
+from bot.leader import RETRY_SECONDS, polling_leadership
 from bot.links import LinkReader
 from bot.messages import text
 from bot.render import MAX_MESSAGE_LENGTH
@@ -276,13 +276,15 @@ async def running(
     poll_timeout: float = 10.0,
     poll_interval: float = 0.0,
     leader_grace: float | None = None,
+    leader_retry: float = RETRY_SECONDS,
 ) -> AsyncIterator[AnyApp]:
     """Run ``application`` in the current loop, as ``run_polling``/``run_webhook`` would.
 
     Same order: initialize, post_init, updater, start; on exit updater stop,
     stop (pending work finishes), shutdown, post_shutdown.  In polling mode
     the updater polls only while this instance holds the leader lock (a new
-    leader waits ``leader_grace`` first: see :func:`bot.leader.polling_leadership`).
+    leader waits ``leader_grace`` first, and a standby tries the lock every
+    ``leader_retry`` seconds: see :func:`bot.leader.polling_leadership`).
     """
     settings = Services.of(application).settings
     updater = application.updater
@@ -297,7 +299,11 @@ async def running(
         else:  # only the holder of the leader lock polls (bot/leader.py); others stand by
             options = polling_options(poll_timeout, poll_interval)
             leadership = polling_leadership(
-                application, settings, options, grace_seconds=leader_grace
+                application,
+                settings,
+                options,
+                grace_seconds=leader_grace,
+                retry_seconds=leader_retry,
             )
             if leadership is None:
                 await updater.start_polling(**options)

@@ -252,9 +252,11 @@ def polling_leadership(
     options: dict[str, Any],
     *,
     grace_seconds: float | None = None,
+    retry_seconds: float = RETRY_SECONDS,
 ) -> Leadership | None:
     """Polling with ``options`` only while this instance holds the lock (``None``: no lock).
 
+    A standby tries the lock every ``retry_seconds``.
     ``grace_seconds``: how long a new leader waits before polling; by default
     :data:`PG_GRACE_SECONDS` on PostgreSQL, none for the file lock.  Only a caller that
     knows no deposed leader can still be polling (tests that run one bot at a time) may
@@ -279,4 +281,5 @@ def polling_leadership(
         elected=elected,
         deposed=deposed,
         grace_seconds=grace_seconds,
+        retry_seconds=retry_seconds,
     )

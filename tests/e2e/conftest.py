@@ -50,7 +50,9 @@ from tests.pg import ENGINES, Cluster, clean_database
 #: Long-poll timeout for tests: short, so nothing waits long on shutdown.
 POLL_TIMEOUT = 1
 #: Split-forward window for tests: small, yet far above local update latency.
-MERGE_SECONDS = 0.4
+MERGE_SECONDS = 0.25
+#: How often a standby bot tries the leader lock (production: every 2 s).
+LEADER_RETRY = 0.25
 #: The most any single step may take before a test fails.
 WAIT = 15.0
 
@@ -219,8 +221,11 @@ class Starter:
             # no leader grace: these bots run one at a time (a restart stops the first
             # before the second starts), so no deposed poller can still be polling, and
             # PostgreSQL's 3.5 s a start would double the PostgreSQL half of this suite;
-            # ``python -m bot`` children (test_instances.py) keep the real grace
-            async with running(app, poll_timeout=POLL_TIMEOUT, leader_grace=0.0):
+            # ``python -m bot`` children (test_takeover.py) keep the real grace.  A
+            # standby (test_standby.py) tries the lock every LEADER_RETRY, not every 2 s
+            async with running(
+                app, poll_timeout=POLL_TIMEOUT, leader_grace=0.0, leader_retry=LEADER_RETRY
+            ):
                 yield Harness(self.fake, app, tracker)
 
         return run()

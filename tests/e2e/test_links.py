@@ -121,7 +121,7 @@ async def test_a_huge_page_is_refused(bot: Harness, site: ArticleServer) -> None
 
 
 async def test_a_slow_page_times_out(bot: Harness, site: ArticleServer) -> None:
-    bot.services.links.timeout = 1.0  # the page drips for 10 s; production waits 10 s
+    bot.services.links.timeout = 0.3  # the page drips for 10 s; production waits 10 s
     bot.fake.send(bot.user, f"slow one {site.url('/slow')}")
     [call] = await bot.fake.wait_sent(bot.user, timeout=8)
     assert call.text.endswith("The page took too long to load. Please try again later.")
