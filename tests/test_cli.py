@@ -187,7 +187,9 @@ def test_jsonl_batch_protocol(
     assert captured.err == ""  # no progress bar when stderr is not a terminal
 
 
-def test_jsonl_bad_lines_get_error_records_and_the_batch_goes_on() -> None:
+def test_jsonl_bad_lines_get_error_records_and_the_batch_goes_on(
+    piped: Callable[[bytes], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     good = (FIXTURES / "en_retail.txt").read_text("utf-8")
     raw = [
         "[1]",
@@ -200,19 +202,12 @@ def test_jsonl_bad_lines_get_error_records_and_the_batch_goes_on() -> None:
         '{"id": "tr',  # cut off
         json.dumps({"id": "last", "text": good}),
     ]
-    payload = ("\n".join(raw) + "\n").encode("utf-8") + b'{"id": "\xff\xfe"}\n'
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "--jsonl"],
-        input=payload,
-        capture_output=True,
-        timeout=GUARD,
-        cwd=ROOT,
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert b"Traceback" not in proc.stderr
-    out = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    # the bytes as a shell pipes them (the last line not UTF-8), read through a real pipe
+    piped(("\n".join(raw) + "\n").encode("utf-8") + b'{"id": "\xff\xfe"}\n')
+    assert main(["--jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    out = [json.loads(x) for x in captured.out.splitlines()]
     assert len(out) == len(raw) + 1  # one answer per line, none lost
     by_id = {o["id"]: o for o in out}
     for n in ("0", "1", "2", "3"):
@@ -220,10 +215,9 @@ def test_jsonl_bad_lines_get_error_records_and_the_batch_goes_on() -> None:
     assert by_id["lone"]["sentences"] and "error" not in by_id["lone"]
     assert "error" in by_id["nt"]
     assert "bad JSON" in by_id["7"]["error"]
-    assert (
-        by_id["last"]["sentences"]
-        == json.loads(_run("--jsonl", input=raw[-1] + "\n").stdout)["sentences"]
-    )
+    piped((raw[-1] + "\n").encode("utf-8"))  # the good line alone: the same digest
+    assert main(["--jsonl"]) == 0
+    assert by_id["last"]["sentences"] == json.loads(capsys.readouterr().out)["sentences"]
     assert "bad JSON" in by_id["9"]["error"]  # not UTF-8
     assert all(isinstance(o["sentences"], list) for o in out)
 
