@@ -36,7 +36,7 @@ def _jieba():  # type: ignore[no-untyped-def]
     # ``sys.modules`` makes that one import fail, and is taken out again at once.
     blocked = "pkg_resources" not in sys.modules
     if blocked:
-        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        sys.modules["pkg_resources"] = None
     try:
         import jieba
     finally:
