@@ -17,7 +17,7 @@ import ssl
 import httpx
 from telegram.request import HTTPXRequest
 
-__all__ = ["bot_api_request", "tls_context"]
+__all__ = ["GET_UPDATES_POOL_SIZE", "POOL_SIZE", "bot_api_request", "tls_context"]
 
 #: python-telegram-bot's own pool sizes (ApplicationBuilder's defaults).
 POOL_SIZE = 256
